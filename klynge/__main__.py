@@ -1,0 +1,5 @@
+import sys
+
+from klynge.cli import main
+
+sys.exit(main())

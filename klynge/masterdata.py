@@ -1,0 +1,200 @@
+"""Master data read from tables: clusters, programme periods and member registers, plus
+annual reports given as table rows. Each row is validated with pydantic; every problem names
+the file, line and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from stdnum.exceptions import ValidationError as OrgnrError
+from stdnum.no import orgnr as orgnr_lib
+
+from klynge.domain import BRANDS, ESCA_LABELS, LEVEL_BY_CODE, MEMBER_TYPE_BY_CODE
+from klynge.reports.model import Problem, RejectedInput, Report, to_count, to_date, validate_report
+from klynge.tables import Table
+
+
+def _blank_to_none(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a spreadsheet
+        return None
+    return value
+
+
+def _required_text(value: Any) -> str:
+    value = _blank_to_none(value)
+    if value is None:
+        raise ValueError("value is missing")
+    return " ".join(str(value).split())
+
+
+def _optional_text(value: Any) -> str | None:
+    value = _blank_to_none(value)
+    return None if value is None else " ".join(str(value).split())
+
+
+def _optional(converter):
+    def convert(value: Any):
+        value = _blank_to_none(value)
+        return None if value is None else converter(value)
+    return convert
+
+
+def _required(converter):
+    def convert(value: Any):
+        value = _blank_to_none(value)
+        if value is None:
+            raise ValueError("value is missing")
+        return converter(value)
+    return convert
+
+
+def to_orgnr(value: Any) -> str:
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    try:
+        return orgnr_lib.validate(text)
+    except OrgnrError:
+        raise ValueError(f"{text!r} is not a valid Norwegian organisation number") from None
+
+
+def _choice(options: dict[str, str], what: str):
+    def convert(value: Any) -> str:
+        key = " ".join(str(value).split()).casefold()
+        if key not in options:
+            raise ValueError(f"unknown {what} {str(value)!r}; use one of: {', '.join(sorted(set(options.values())))}")
+        return options[key]
+    return convert
+
+
+_LEVELS = {code: code for code in LEVEL_BY_CODE} | {level.label.casefold(): code for code, level in LEVEL_BY_CODE.items()}
+_MEMBER_TYPES = {code: code for code in MEMBER_TYPE_BY_CODE} | {t.label.casefold(): code for code, t in MEMBER_TYPE_BY_CODE.items()}
+_BRANDS = {brand.casefold(): brand for brand in BRANDS}
+_ESCA = {label: label for label in ESCA_LABELS} | {"gull": "gold", "sølv": "silver"}
+_BOOLEANS = {"true": True, "false": False, "ja": True, "nei": False, "yes": True, "no": False, "1": True, "0": False}
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = str(value).strip().casefold()
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if key not in _BOOLEANS:
+        raise ValueError(f"expected true or false, got {str(value)!r}")
+    return _BOOLEANS[key]
+
+
+Count = Annotated[int, BeforeValidator(_required(to_count))]
+OptionalCount = Annotated[int | None, BeforeValidator(_optional(to_count))]
+
+
+class ClusterRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    cluster_id: Count
+    name: Annotated[str, BeforeValidator(_required_text)]
+    former_names: Annotated[list[str], BeforeValidator(lambda v: [n.strip() for n in str(_blank_to_none(v) or "").split(";") if n.strip()])] = []
+    region: Annotated[str | None, BeforeValidator(_optional_text)] = None
+    sector: Annotated[str | None, BeforeValidator(_optional_text)] = None
+    orgnr: Annotated[str | None, BeforeValidator(_optional(to_orgnr))] = None
+    website: Annotated[str | None, BeforeValidator(_optional_text)] = None
+    esca_label: Annotated[str | None, BeforeValidator(_optional(_choice(_ESCA, "ESCA label")))] = None
+    esca_year: OptionalCount = None
+
+
+class PeriodRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    cluster_id: Count
+    level: Annotated[str, BeforeValidator(_required(_choice(_LEVELS, "level")))]
+    first_year: Count
+    last_year: Count
+    brand: Annotated[str | None, BeforeValidator(_optional(_choice(_BRANDS, "brand")))] = None
+
+
+class MemberRow(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    cluster_id: Count
+    orgnr: Annotated[str, BeforeValidator(_required(to_orgnr))]
+    name: Annotated[str, BeforeValidator(_required_text)]
+    member_type: Annotated[str, BeforeValidator(_required(_choice(_MEMBER_TYPES, "member type")))]
+    core_member: Annotated[bool, BeforeValidator(_required(to_bool))]
+    joined: Annotated[dt.date, BeforeValidator(_required(to_date))]
+    left: Annotated[dt.date | None, BeforeValidator(_optional(to_date))] = None
+
+
+@dataclass(frozen=True)
+class TableKind:
+    name: str
+    model: type[BaseModel] | None
+    required_columns: frozenset[str]
+
+
+# Most specific first: a members table also has the columns of a clusters table.
+TABLE_KINDS = (
+    TableKind("reports", None, frozenset({"report_year", "cluster_name"})),
+    TableKind("members", MemberRow, frozenset({"cluster_id", "orgnr", "member_type"})),
+    TableKind("periods", PeriodRow, frozenset({"cluster_id", "level", "first_year", "last_year"})),
+    TableKind("clusters", ClusterRow, frozenset({"cluster_id", "name"})),
+)
+
+
+def table_kind(table: Table) -> TableKind:
+    """What a table holds, told by its columns."""
+    columns = set(table.header)
+    for kind in TABLE_KINDS:
+        if kind.required_columns <= columns:
+            return kind
+    expected = "; ".join(f"{k.name}: {', '.join(sorted(k.required_columns))}" for k in TABLE_KINDS)
+    raise RejectedInput([Problem(table.file, 1, None, f"unknown kind of table; the columns needed are {expected}")])
+
+
+def validate_rows(table: Table, model: type[BaseModel]) -> tuple[list[tuple[int, BaseModel]], list[Problem]]:
+    """The valid rows of `table` as `model`, and every problem of the others."""
+    records, problems = [], []
+    for line, row in table.rows:
+        try:
+            records.append((line, model.model_validate(row)))
+        except ValidationError as error:
+            for detail in error.errors():
+                column = str(detail["loc"][0]) if detail["loc"] else None
+                message = "column is missing" if detail["type"] == "missing" else detail["msg"].removeprefix("Value error, ")
+                problems.append(Problem(table.file, line, column, message))
+    broken = _row_rules(table.file, records)
+    broken_lines = {problem.line for problem in broken}
+    return [(line, r) for line, r in records if line not in broken_lines], problems + broken
+
+
+def _row_rules(file: str, records: list[tuple[int, BaseModel]]) -> list[Problem]:
+    problems = []
+    for line, record in records:
+        if isinstance(record, PeriodRow) and record.first_year > record.last_year:
+            problems.append(Problem(file, line, "last_year", f"{record.last_year} is before first_year {record.first_year}"))
+        if isinstance(record, MemberRow) and record.left is not None and record.left < record.joined:
+            problems.append(Problem(file, line, "left", f"{record.left} is before joined {record.joined}"))
+    return problems
+
+
+def reports_from_table(table: Table) -> tuple[list[tuple[int, Report, int | None]], list[Problem]]:
+    """The valid rows as reports, each with its line and its `cluster_id` when the table has
+    one; and every problem of the other rows."""
+    results, problems = [], []
+    for line, row in table.rows:
+        try:
+            report = validate_report(row, {}, table.file, fallback_line=line)
+        except RejectedInput as error:
+            problems.extend(error.problems)
+            continue
+        cluster_id = None
+        if _blank_to_none(row.get("cluster_id")) is not None:
+            try:
+                cluster_id = to_count(row["cluster_id"])
+            except ValueError as error:
+                problems.append(Problem(table.file, line, "cluster_id", str(error)))
+                continue
+        results.append((line, report, cluster_id))
+    return results, problems

@@ -1,0 +1,118 @@
+"""Data-quality findings: missing reports, the warnings stored at import, reports whose
+members by type differ from the register, and year-over-year jumps.
+
+The checks are pure functions over the read API's DataFrames; `findings` gathers them."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from klynge import queries
+from klynge.domain import MEMBER_TYPES
+
+FINDING_COLUMNS = ["kind", "cluster_id", "cluster", "report_year", "level", "field", "message"]
+
+# Figures watched for implausible jumps from one year to the next, and the smallest value
+# (in either year) for which a jump means anything.
+JUMP_FIELDS: dict[str, float] = {
+    "members_total": 10,
+    "partners_total": 10,
+    "activities_organised": 5,
+    "activities_unique_participants": 50,
+    "funding_national_mnok": 1.0,
+    "funding_eu_mnok": 1.0,
+    "international_activities_new": 5,
+    "new_jobs": 10,
+}
+
+
+def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, last_year: int | None) -> pd.DataFrame:
+    """Cluster-years inside a programme period, up to `last_year`, with no report."""
+    if periods.empty or last_year is None:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    expected = [
+        (row.cluster_id, row.cluster, year, row.level)
+        for row in periods.itertuples()
+        for year in range(row.first_year, min(row.last_year, last_year) + 1)
+    ]
+    frame = pd.DataFrame(expected, columns=["cluster_id", "cluster", "report_year", "level"])
+    filed = set(zip(keys["cluster_id"], keys["report_year"])) if not keys.empty else set()
+    frame = frame[[key not in filed for key in zip(frame["cluster_id"], frame["report_year"])]]
+    frame = frame.assign(kind="missing_report", field=None, message="no annual report for this year")
+    return frame[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def stored_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
+    return warnings.assign(kind="warning")[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Reports whose members by type differ from the register in that year (clusters with no
+    register are left out)."""
+    if reports.empty or register.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    counted = register.pivot_table(index=["cluster_id", "report_year"], columns="member_type",
+                                   values="register", aggfunc="sum", fill_value=0)
+    rows = []
+    by_key = reports.set_index(["cluster_id", "report_year"])
+    for key in counted.index.intersection(by_key.index):
+        report = by_key.loc[key]
+        differences = []
+        for member_type in MEMBER_TYPES:
+            in_register = int(counted.loc[key].get(member_type.code, 0))
+            in_report = int(report[member_type.report_field])
+            if in_register != in_report:
+                differences.append(f"{member_type.code} {in_report} (register {in_register})")
+        if differences:
+            rows.append(("register_mismatch", key[0], report["cluster"], key[1], report["level"], "members_total",
+                         "members by type differ from the register: " + ", ".join(differences)))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def jumps(reports: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """Figures that changed by more than `factor` (up or down) from a cluster's report the
+    year before."""
+    if reports.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    ordered = reports.sort_values(["cluster_id", "report_year"])
+    previous = ordered.groupby("cluster_id").shift(1)
+    follows = ordered["report_year"] - previous["report_year"] == 1
+    rows = []
+    for name, floor in JUMP_FIELDS.items():
+        now, before = ordered[name].astype(float), previous[name].astype(float)
+        big = pd.concat([now, before], axis=1).max(axis=1) >= floor
+        ratio = (now.clip(lower=1e-9) / before.clip(lower=1e-9))
+        flagged = follows & big & ((ratio > factor) | (ratio < 1 / factor))
+        for index in ordered.index[flagged]:
+            row = ordered.loc[index]
+            rows.append(("jump", row["cluster_id"], row["cluster"], row["report_year"], row["level"], name,
+                         f"{_number(before[index])} → {_number(now[index])} from the year before"))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor: float = 3.0) -> pd.DataFrame:
+    """Every data-quality finding for the filter, ordered by year and cluster."""
+    reports = queries.reports(engine, flt)
+    keys = reports[["cluster_id", "report_year"]]
+    last_year = int(reports["report_year"].max()) if not reports.empty else None
+    if flt.years is not None:
+        last_year = flt.years[1] if last_year is None else min(max(last_year, flt.years[0]), flt.years[1])
+    periods = queries.periods(engine, flt)
+    missing = missing_reports(periods, keys, last_year)
+    if flt.years is not None:
+        missing = missing[missing["report_year"] >= flt.years[0]]
+    parts = [
+        missing,
+        stored_warnings(queries.warnings(engine, flt)),
+        register_mismatches(reports, queries.register_by_report(engine, flt)),
+        jumps(reports, jump_factor),
+    ]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.concat(parts, ignore_index=True).sort_values(["report_year", "cluster", "kind"], kind="stable").reset_index(drop=True)

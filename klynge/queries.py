@@ -1,0 +1,218 @@
+"""The read API for the pages: named, parameterised selects that return tidy DataFrames.
+
+Every function takes the engine and one `Filter`; aggregation happens in SQL. A report
+counts under the level its cluster had in the report's year (`utenfor` when none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, case, distinct, func, literal, or_, select
+
+from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.reports.fields import FIELD_NAMES, NUMBER_FIELDS
+from klynge.store import schema
+
+R = schema.annual_reports
+C = schema.clusters
+P = schema.programme_periods
+M = schema.members
+W = schema.report_warnings
+
+# The figures summed per level and year: every count and amount of the report.
+SUMMED_FIELDS: tuple[str, ...] = tuple(name for name in NUMBER_FIELDS if name != "report_year")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the user selected. Empty tuples and None mean 'all'. Hashable, for caching."""
+
+    levels: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None  # inclusive range
+    regions: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    clusters: tuple[int, ...] = ()
+
+    def with_(self, **changes) -> Filter:
+        return Filter(**{**self.__dict__, **changes})
+
+
+def _level_join(year_column):
+    """The outer join that gives each row the programme period of its cluster in that year."""
+    return and_(P.c.cluster_id == C.c.id, year_column >= P.c.first_year, year_column <= P.c.last_year)
+
+
+LEVEL = func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)).label("level")
+
+
+def _reports_from():
+    return R.join(C, C.c.id == R.c.cluster_id).outerjoin(P, _level_join(R.c.report_year))
+
+
+def _where(query: Select, flt: Filter, year_column=R.c.report_year) -> Select:
+    if flt.levels:
+        query = query.where(func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)).in_(flt.levels))
+    if flt.years is not None and year_column is not None:
+        query = query.where(year_column.between(*flt.years))
+    if flt.regions:
+        query = query.where(C.c.region.in_(flt.regions))
+    if flt.sectors:
+        query = query.where(C.c.sector.in_(flt.sectors))
+    if flt.clusters:
+        query = query.where(C.c.id.in_(flt.clusters))
+    return query
+
+
+def _frame(engine: Engine, query: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def reports(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """One row per report: cluster, its region, sector, level and brand that year, and every
+    canonical field."""
+    query = select(
+        R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand,
+        *[R.c[name] for name in FIELD_NAMES], R.c.source_file, R.c.imported_at,
+    ).select_from(_reports_from())
+    query = _where(query, flt).order_by(R.c.report_year, C.c.name)
+    return _frame(engine, query)
+
+
+def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """Per year and level: the number of reporting clusters and the sum of every figure."""
+    query = select(
+        R.c.report_year, LEVEL,
+        func.count(distinct(R.c.cluster_id)).label("clusters"),
+        *[func.sum(R.c[name]).label(name) for name in SUMMED_FIELDS],
+    ).select_from(_reports_from())
+    query = _where(query, flt).group_by(R.c.report_year, LEVEL).order_by(R.c.report_year, LEVEL)
+    frame = _frame(engine, query)
+    for name in ("funding_national_mnok", "funding_eu_mnok", "mgmt_fte"):
+        frame[name] = frame[name].astype(float).round(3)
+    return frame
+
+
+def cluster_history(engine: Engine, cluster_id: int) -> pd.DataFrame:
+    """Every report of one cluster, oldest first, with the level it had each year."""
+    return reports(engine, Filter(clusters=(cluster_id,)))
+
+
+def periods(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The programme periods of the selected clusters that overlap the selected years."""
+    query = select(P.c.cluster_id, C.c.name.label("cluster"), P.c.level, P.c.first_year, P.c.last_year, P.c.brand
+                   ).select_from(P.join(C, C.c.id == P.c.cluster_id))
+    query = _where(query, flt.with_(levels=()), year_column=None)
+    if flt.levels:
+        query = query.where(P.c.level.in_(flt.levels))
+    if flt.years is not None:
+        query = query.where(P.c.first_year <= flt.years[1], P.c.last_year >= flt.years[0])
+    return _frame(engine, query.order_by(C.c.name, P.c.first_year))
+
+
+def _active_in(first_year: int, last_year: int):
+    return and_(M.c.joined <= dt.date(last_year, 12, 31),
+                or_(M.c.left.is_(None), M.c.left >= dt.date(first_year, 1, 1)))
+
+
+def _register_year(engine: Engine, flt: Filter) -> int:
+    if flt.years is not None:
+        return flt.years[1]
+    with engine.connect() as conn:
+        latest = conn.execute(select(func.max(R.c.report_year))).scalar()
+    return latest or dt.date.today().year
+
+
+def member_register(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """Members of the selected clusters active at some time in the selected years, with the
+    level their cluster had in the last of those years."""
+    year = _register_year(engine, flt)
+    first = flt.years[0] if flt.years else year
+    query = select(
+        M.c.cluster_id, C.c.name.label("cluster"), LEVEL, M.c.orgnr, M.c.name, M.c.member_type,
+        M.c.core_member, M.c.joined, M.c.left,
+    ).select_from(M.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
+    query = _where(query, flt, year_column=None).where(_active_in(first, year))
+    return _frame(engine, query.order_by(C.c.name, M.c.name))
+
+
+def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """Per cluster: members by type in its register in the last selected year (one column a
+    type, named as the report's field: `members_startup` ...), their sum `members_total`,
+    core members, and the cluster's level that year."""
+    year = _register_year(engine, flt)
+    active = _active_in(year, year)
+    counts = [func.sum(case((and_(active, M.c.member_type == t.code), 1), else_=0)).label(t.report_field) for t in MEMBER_TYPES]
+    query = select(
+        C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
+        literal(year).label("year"), *counts,
+        func.sum(case((and_(active, M.c.core_member.is_(True)), 1), else_=0)).label("core_members"),
+    ).select_from(C.outerjoin(M, M.c.cluster_id == C.c.id).outerjoin(P, _level_join(literal(year))))
+    query = _where(query, flt, year_column=None).group_by(C.c.id, C.c.name, C.c.region, C.c.sector, LEVEL)
+    frame = _frame(engine, query.order_by(C.c.name))
+    numeric = [*MEMBER_COUNT_FIELDS, "core_members"]
+    frame[numeric] = frame[numeric].fillna(0).astype("int64")
+    frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
+    return frame
+
+
+def clusters(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The selected clusters with their master data and their level in the last selected year."""
+    year = _register_year(engine, flt)
+    query = select(
+        C.c.id.label("cluster_id"), C.c.name.label("cluster"), LEVEL, P.c.brand, C.c.region, C.c.sector,
+        C.c.orgnr, C.c.website, C.c.esca_label, C.c.esca_year,
+    ).select_from(C.outerjoin(P, _level_join(literal(year))))
+    return _frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
+
+
+def warnings(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The consistency warnings stored with the current reports."""
+    query = select(
+        W.c.cluster_id, C.c.name.label("cluster"), W.c.report_year, LEVEL, W.c.field, W.c.message,
+        W.c.source_file, W.c.line,
+    ).select_from(W.join(C, C.c.id == W.c.cluster_id).outerjoin(P, _level_join(W.c.report_year)))
+    query = _where(query, flt, year_column=W.c.report_year)
+    return _frame(engine, query.order_by(W.c.report_year, C.c.name, W.c.field))
+
+
+def report_keys(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """Which cluster filed a report for which year (with the level it had then)."""
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL).select_from(_reports_from())
+    return _frame(engine, _where(query, flt))
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    years: tuple[int, ...]
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    clusters: tuple[tuple[int, str], ...]
+
+
+def filter_options(engine: Engine) -> FilterOptions:
+    """The values the filters can take, as found in the database."""
+    with engine.connect() as conn:
+        years = tuple(conn.execute(select(R.c.report_year).distinct().order_by(R.c.report_year)).scalars())
+        regions = tuple(conn.execute(select(C.c.region).distinct().where(C.c.region.is_not(None)).order_by(C.c.region)).scalars())
+        sectors = tuple(conn.execute(select(C.c.sector).distinct().where(C.c.sector.is_not(None)).order_by(C.c.sector)).scalars())
+        names = tuple((row.id, row.name) for row in conn.execute(select(C.c.id, C.c.name).order_by(C.c.name)))
+    return FilterOptions(years, regions, sectors, names)
+
+
+def register_by_report(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """For each report whose cluster has a member register: the register's members by type
+    in the report's year, beside what the report says. One row per report and type."""
+    joined_year = func.extract("year", M.c.joined)
+    left_year = func.extract("year", M.c.left)
+    active = and_(M.c.cluster_id == R.c.cluster_id, joined_year <= R.c.report_year,
+                  or_(M.c.left.is_(None), left_year >= R.c.report_year))
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, M.c.member_type,
+                   func.count().label("register")
+                   ).select_from(_reports_from().join(M, active))
+    query = _where(query, flt).group_by(R.c.cluster_id, C.c.name, R.c.report_year, LEVEL, M.c.member_type)
+    return _frame(engine, query.order_by(R.c.report_year, C.c.name, M.c.member_type))

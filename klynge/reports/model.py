@@ -1,0 +1,309 @@
+"""A validated annual report, and the problems that stop a file from becoming one.
+
+Both readers (the text export and CSV/Excel rows) collect raw values per canonical field,
+each with the line it came from, and hand them to `validate_report`. Typing is done by a
+pydantic model built from the field list, with converters that understand the export's
+formats (`4,5 MNOK`, `dd.mm.yyyy`, `1 234`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, ValidationError, create_model
+
+from klynge.reports.fields import FIELD_NAMES, FIELDS, MONEY_FIELDS
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong in an input file, located as precisely as the input allows."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}, line {self.line}"
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
+
+
+class RejectedInput(Exception):
+    """Raised when an input cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field or ""))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Report:
+    """One cluster's annual report, typed, under the canonical field names."""
+
+    values: dict[str, Any]
+    source: str
+    warnings: list[Problem] = field(default_factory=list)
+    # Where each field's value came from; `fallback_line` (a table's row) for the rest.
+    lines: dict[str, int] = field(default_factory=dict)
+    fallback_line: int | None = None
+
+    def line_of(self, name: str) -> int | None:
+        return self.lines.get(name, self.fallback_line)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def cluster_name(self) -> str:
+        return self.values["cluster_name"]
+
+    @property
+    def year(self) -> int:
+        return self.values["report_year"]
+
+
+# ---------------------------------------------------------------- value converters
+# Each converter accepts what a text export, a CSV cell or an Excel cell can hold, and
+# raises ValueError with a message meant for the person who wrote the file.
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_INT = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_MNOK = re.compile(r"\s*MNOK\s*$", re.IGNORECASE)
+_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def to_count(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {_short(value)}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, Decimal) and value == value.to_integral_value():
+        number = int(value)
+    elif isinstance(value, str) and _INT.fullmatch(_SPACES.sub("", value)):
+        number = int(_SPACES.sub("", value))
+    else:
+        raise ValueError(f"expected a whole number, got {_short(value)}")
+    if number < 0:
+        raise ValueError(f"must not be negative, got {number}")
+    return number
+
+
+def to_amount(value: Any, unit_allowed: bool = False) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {_short(value)}")
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a number, got {_short(value)}")
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if unit_allowed:
+            text = _MNOK.sub("", text)
+        text = _SPACES.sub("", text)
+        if not _DECIMAL.fullmatch(text):
+            unit = " such as '4,5 MNOK'" if unit_allowed else " such as '1,6'"
+            raise ValueError(f"expected an amount{unit}, got {_short(value)}")
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - the regex already rules this out
+            raise ValueError(f"expected an amount, got {_short(value)}") from None
+    else:
+        raise ValueError(f"expected a number, got {_short(value)}")
+    if number < 0:
+        raise ValueError(f"must not be negative, got {value}")
+    if number > Decimal("1e9"):
+        raise ValueError(f"is implausibly large: {value}")
+    return number
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text[10:] in ("", " 00:00:00", "T00:00:00"):
+            text = text[:10]
+        if m := _DMY.fullmatch(text):
+            day, month, year = (int(g) for g in m.groups())
+        elif m := _ISO.fullmatch(text):
+            year, month, day = (int(g) for g in m.groups())
+        else:
+            raise ValueError(f"expected a date as dd.mm.yyyy, got {_short(value)}")
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"is not a real date: {_short(value)}") from None
+    raise ValueError(f"expected a date as dd.mm.yyyy, got {_short(value)}")
+
+
+def to_text(value: Any) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError(f"expected text, got {_short(value)}")
+    lines = [line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def to_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        items = re.split(r"[\r\n;]+", value)
+    elif isinstance(value, (list, tuple)):
+        items = [str(item) for item in value]
+    else:
+        raise ValueError(f"expected a list of lines, got {_short(value)}")
+    return [item.strip() for item in items if item.strip()]
+
+
+_CONVERTERS = {
+    "int": (int, to_count),
+    "decimal": (Decimal, to_amount),
+    "date": (dt.date, to_date),
+    "text": (str, to_text),
+    "list": (list[str], to_list),
+}
+
+
+def _model():
+    definitions: dict[str, Any] = {}
+    for spec in FIELDS:
+        python_type, converter = _CONVERTERS[spec.type]
+        if spec.name in MONEY_FIELDS:
+            converter = lambda v: to_amount(v, unit_allowed=True)  # noqa: E731
+        definitions[spec.name] = (Annotated[python_type, BeforeValidator(converter)], ...)
+    return create_model(
+        "AnnualReportValues",
+        __config__=ConfigDict(extra="ignore", frozen=True),
+        **definitions,
+    )
+
+
+AnnualReportValues = _model()
+
+
+def validate_report(raw: dict[str, Any], lines: dict[str, int], file: str, fallback_line: int | None = None) -> Report:
+    """Type the raw values of one report, or raise RejectedInput with every problem.
+
+    `lines` maps a field to the line its value came from; a problem with a field that was
+    never seen is put on `fallback_line` (the row, for a table).
+    """
+    problems: list[Problem] = []
+    present = {}
+    for name in FIELD_NAMES:
+        if name not in raw:
+            problems.append(Problem(file, fallback_line, name, "field is missing"))
+        elif _is_blank(raw[name]) or (isinstance(raw[name], (list, tuple)) and not raw[name]):
+            problems.append(Problem(file, lines.get(name, fallback_line), name, "value is missing"))
+        else:
+            present[name] = raw[name]
+    try:
+        model = AnnualReportValues.model_validate(present)
+    except ValidationError as error:
+        for detail in error.errors():
+            name = str(detail["loc"][0]) if detail["loc"] else None
+            if detail["type"] == "missing":
+                continue  # already reported above
+            message = detail["msg"].removeprefix("Value error, ")
+            problems.append(Problem(file, lines.get(name or "", fallback_line), name, message))
+        raise RejectedInput(problems) from None
+    if problems:
+        raise RejectedInput(problems)
+    values = {name: getattr(model, name) for name in FIELD_NAMES}
+    for name in ("cluster_name", "leader_name"):
+        values[name] = " ".join(values[name].split())
+    if not 1990 <= values["report_year"] <= 2100:
+        raise RejectedInput([Problem(file, lines.get("report_year", fallback_line), "report_year",
+                                     f"is not a plausible year: {values['report_year']}")])
+    report = Report(values=values, source=file, lines=dict(lines), fallback_line=fallback_line)
+    report.warnings = [
+        Problem(file, lines.get(name, fallback_line), name, message)
+        for name, message in consistency_warnings(values)
+    ]
+    return report
+
+
+# ---------------------------------------------------------------- consistency checks
+
+_PROG_PROJECTS = (
+    "prog_competence_training", "prog_competence_education", "prog_intl_fairs", "prog_intl_training",
+    "prog_intl_market_positions", "prog_innovation_collaboration", "prog_innovation_prestudy",
+    "prog_innovation_investment",
+)
+_OTHER_PROJECTS = ("other_competence_projects", "other_intl_projects", "other_innovation_projects")
+_MEMBER_FIELDS = (
+    "members_cluster", "members_public", "members_rnd", "members_innovation_company", "members_startup",
+    "members_investor", "members_association", "members_established",
+)
+
+
+def consistency_warnings(v: dict[str, Any]) -> list[tuple[str, str]]:
+    """The checks of DOMAIN.md that one report can fail while still being usable."""
+    found: list[tuple[str, str]] = []
+
+    def at_most(part: str, whole: str | int, what: str) -> None:
+        limit = v[whole] if isinstance(whole, str) else whole
+        if v[part] > limit:
+            found.append((part, f"{what} ({v[part]}) exceeds {whole if isinstance(whole, str) else 'the total'} ({limit})"))
+
+    by_type = sum(v[name] for name in _MEMBER_FIELDS)
+    if by_type != v["members_total"]:
+        found.append(("members_total", f"members by type add up to {by_type}, not to the total of {v['members_total']}"))
+    at_most("steering_business_reps", "steering_members", "company representatives in the steering group")
+    at_most("steering_women", "steering_members", "women in the steering group")
+    at_most("mgmt_paid_women", "mgmt_paid_persons", "women in the paid management")
+    if v["mgmt_paid_persons"] == 0 and v["mgmt_fte"] > 0:
+        found.append(("mgmt_fte", f"{v['mgmt_fte']} FTE reported with no paid persons in the management"))
+    at_most("prog_new_cluster_collaborations_international", "prog_new_cluster_collaborations",
+            "collaborations with international clusters (programme-financed)")
+    at_most("other_new_cluster_collaborations_international", "other_new_cluster_collaborations",
+            "collaborations with international clusters (not programme-financed)")
+    prog_total = sum(v[name] for name in _PROG_PROJECTS)
+    other_total = sum(v[name] for name in _OTHER_PROJECTS)
+    for name, what in (("prog_with_international_partners", "projects with international partners"),
+                       ("prog_with_rnd", "projects with R&D")):
+        if v[name] > prog_total:
+            found.append((name, f"{what} ({v[name]}) exceeds the programme-financed projects ({prog_total})"))
+    for name, what in (("other_with_international_partners", "projects with international partners"),
+                       ("other_with_rnd", "projects with R&D")):
+        if v[name] > other_total:
+            found.append((name, f"{what} ({v[name]}) exceeds the projects not financed by the programme ({other_total})"))
+    if v["period_start"] > v["period_end"]:
+        found.append(("period_end", f"the period ends ({v['period_end']}) before it starts ({v['period_start']})"))
+    if v["period_start"].year != v["report_year"] and v["period_end"].year != v["report_year"]:
+        found.append(("period_start", f"the period {v['period_start']}–{v['period_end']} lies outside the report year {v['report_year']}"))
+    return found

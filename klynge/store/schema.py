@@ -1,0 +1,180 @@
+"""The database schema (SQLAlchemy Core). Every other module reads and writes through these
+tables; the indexes are chosen for the read API in `klynge.queries`."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES
+from klynge.reports.fields import FIELDS
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    # A stable id, apart from the name: names change, the id does not.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("region", String(100)),
+    Column("sector", String(100)),
+    Column("orgnr", String(9)),
+    Column("website", String(300)),
+    Column("esca_label", String(20)),
+    Column("esca_year", Integer),
+    Index("ix_clusters_region", "region"),
+    Index("ix_clusters_sector", "sector"),
+)
+
+# Every name a cluster has had (its current one included), so that an old report that uses a
+# former name still finds its cluster.
+cluster_names = Table(
+    "cluster_names",
+    metadata,
+    Column("name_key", String(200), primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Index("ix_cluster_names_cluster_id", "cluster_id"),
+)
+
+programme_periods = Table(
+    "programme_periods",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("first_year", Integer, nullable=False),
+    Column("last_year", Integer, nullable=False),
+    Column("brand", String(10)),
+    CheckConstraint(_in("level", LEVEL_CODES), name="level"),
+    CheckConstraint("first_year <= last_year", name="years"),
+    Index("ix_programme_periods_lookup", "cluster_id", "first_year", "last_year", "level"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("orgnr", String(9), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("member_type", String(30), nullable=False),
+    Column("core_member", Boolean, nullable=False),
+    Column("joined", Date, nullable=False),
+    Column("left", Date),
+    CheckConstraint(_in("member_type", MEMBER_TYPE_CODES), name="member_type"),
+    Index("ix_members_cluster", "cluster_id", "member_type"),
+)
+
+_FIELD_TYPES = {
+    "int": lambda: Integer(),
+    "decimal": lambda: Numeric(14, 3, asdecimal=False),
+    "date": lambda: Date(),
+    "text": lambda: Text(),
+    "list": lambda: JSON(),
+}
+
+
+def _report_columns() -> list[Column]:
+    return [
+        Column(spec.name, _FIELD_TYPES[spec.type](), nullable=False)
+        for spec in FIELDS
+    ]
+
+
+import_log = Table(
+    "import_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),  # ok, partial, rejected
+    Column("files", JSON, nullable=False),
+    Column("reports_new", Integer, nullable=False, default=0),
+    Column("reports_replaced", Integer, nullable=False, default=0),
+    Column("reports_unchanged", Integer, nullable=False, default=0),
+    Column("files_rejected", Integer, nullable=False, default=0),
+    Column("message", Text),
+)
+
+# The current version of each cluster's report for a year.
+annual_reports = Table(
+    "annual_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    *_report_columns(),
+    Column("source_file", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("import_id", Integer, ForeignKey("import_log.id")),
+    UniqueConstraint("cluster_id", "report_year", name="uq_annual_reports_cluster_year"),
+    Index("ix_annual_reports_year", "report_year", "cluster_id"),
+)
+
+# Every earlier version of a report: what it said, where it came from, and when and by
+# which file it was replaced.
+report_revisions = Table(
+    "report_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("report_year", Integer, nullable=False),
+    Column("report_values", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("replaced_at", DateTime(timezone=True), nullable=False),
+    Column("replaced_by_file", Text, nullable=False),
+    Index("ix_report_revisions_cluster_year", "cluster_id", "report_year"),
+)
+
+# Consistency warnings found when a report was imported; they go with that version.
+report_warnings = Table(
+    "report_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("report_year", Integer, nullable=False),
+    Column("field", String(64)),
+    Column("line", Integer),
+    Column("message", Text, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Index("ix_report_warnings_cluster_year", "cluster_id", "report_year"),
+)

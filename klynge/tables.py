@@ -1,0 +1,120 @@
+"""Reading CSV and Excel files as rows of raw cells, each with the line it came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from klynge.reports.model import Problem, RejectedInput
+
+MAX_TABLE_BYTES = 200_000_000
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass
+class Table:
+    file: str
+    header: list[str]
+    # (line number in the file, row keyed by column name); blank rows are left out.
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def _decode(data: bytes, file: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise RejectedInput([Problem(file, None, None, "not a text file (it holds binary data)")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise RejectedInput([Problem(file, None, None, "not readable as UTF-8 or Windows-1252 text")]) from None
+
+
+def _clean_header(header: list[Any]) -> list[str]:
+    return [str(name).strip().lstrip("\ufeff") if name is not None else "" for name in header]
+
+
+def _check_header(header: list[str], file: str) -> None:
+    seen: set[str] = set()
+    problems = []
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem(file, 1, name, "column appears twice in the header"))
+        seen.add(name)
+    if problems:
+        raise RejectedInput(problems)
+
+
+def read_csv(path: Path) -> Table:
+    file = str(path)
+    text = _decode(path.read_bytes(), file)
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to Norwegian write CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _clean_header(next(reader))
+    except StopIteration:
+        raise RejectedInput([Problem(file, None, None, "the file is empty")]) from None
+    except csv.Error as error:
+        raise RejectedInput([Problem(file, 1, None, f"not a readable CSV file: {error}")]) from None
+    _check_header(header, file)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if len(cells) > len(header):
+                    raise RejectedInput([Problem(file, line, None, f"the row has {len(cells)} cells but the header has {len(header)} columns")])
+                rows.append((line, dict(zip(header, cells))))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise RejectedInput([Problem(file, line, None, f"not a readable CSV row: {error}")]) from None
+    return Table(file, header, rows)
+
+
+def read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    file = str(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise RejectedInput([Problem(file, None, None, f"not a readable Excel file ({type(error).__name__})")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header_row = next(iterator, None)
+        if header_row is None:
+            raise RejectedInput([Problem(file, None, None, "the first sheet is empty")])
+        header = _clean_header(list(header_row))
+        _check_header(header, file)
+        rows = []
+        for line, cells in enumerate(iterator, start=2):
+            if any(cell not in (None, "") for cell in cells):
+                rows.append((line, {name: cell for name, cell in zip(header, cells) if name}))
+    finally:
+        workbook.close()
+    return Table(file, header, rows)
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV or Excel file; raise RejectedInput naming the file when it cannot be read."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise RejectedInput([Problem(file, None, None, f"cannot be read: {error.strerror}")]) from None
+    if size > MAX_TABLE_BYTES:
+        raise RejectedInput([Problem(file, None, None, f"is too large ({size:,} bytes; the limit is {MAX_TABLE_BYTES:,})")])
+    if size == 0:
+        raise RejectedInput([Problem(file, None, None, "the file is empty")])
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path)
+    return read_csv(path)

@@ -1,0 +1,171 @@
+"""Importing: master data, reports from tables, atomicity, revisions, unknown clusters."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from klynge import queries
+from klynge.reports.model import RejectedInput
+from klynge.store import schema
+from klynge.store.importer import count_rows, import_paths
+from tests.factories import example_values, master_data, write_csv, write_reports_csv
+
+
+def snapshot(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted((tuple(map(repr, row)) for row in conn.execute(select(table))))
+            for table in schema.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def seeded(engine, tmp_path):
+    """Master data plus three reports: cluster 1 in 2020 (under its former name) and 2023,
+    cluster 2 in 2023."""
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [
+        example_values(),
+        example_values(cluster_name="Kystmat Nettverk", report_year=2020, members_total=60,
+                       period_start="2020-01-01", period_end="2020-12-31"),
+        example_values(cluster_name="Fjellhelse", leader_name="Ola Nordmann", funding_national_mnok="10.25"),
+    ])
+    result = import_paths(engine, [tmp_path / "master", tmp_path / "reports.csv"])
+    assert result.reports_new == 3
+    return engine
+
+
+def test_master_data_and_reports_land_with_their_levels(seeded):
+    frame = queries.reports(seeded)
+    frame["brand"] = frame["brand"].fillna("")
+    got = {(row.cluster_id, row.report_year): (row.cluster, row.level, row.brand) for row in frame.itertuples()}
+    assert got == {
+        (1, 2020): ("Arena Kystmat", "tidligfase", ""),
+        (1, 2023): ("Arena Kystmat", "arena", ""),
+        (2, 2023): ("Fjellhelse", "arena_pro", "NCE"),
+    }
+    counts = count_rows(seeded)
+    assert counts["clusters"] == 2 and counts["programme_periods"] == 4 and counts["members"] == 20
+
+
+def test_inconsistent_report_is_imported_with_its_warnings_stored(seeded):
+    warnings = queries.warnings(seeded)
+    # The 2020 report says 60 members in total, but its members by type add up to 54.
+    assert list(warnings["report_year"]) == [2020]
+    assert warnings.iloc[0]["field"] == "members_total"
+    assert warnings.iloc[0]["message"] == "members by type add up to 54, not to the total of 60"
+
+
+def test_a_batch_with_one_bad_file_writes_nothing(seeded, tmp_path):
+    before = snapshot(seeded)
+    write_reports_csv(tmp_path / "good.csv", [example_values(report_year=2024)])
+    write_reports_csv(tmp_path / "bad.csv", [example_values(report_year=2025, new_jobs="-4", steering_women="tre")])
+    with pytest.raises(RejectedInput) as caught:
+        import_paths(seeded, [tmp_path / "good.csv", tmp_path / "bad.csv"])
+    problems = {(p.file.rsplit("/", 1)[-1], p.line, p.field) for p in caught.value.problems}
+    assert problems == {("bad.csv", 2, "new_jobs"), ("bad.csv", 2, "steering_women")}
+    assert snapshot(seeded) == before
+
+
+def test_skip_invalid_imports_the_good_files_and_lists_the_rest(seeded, tmp_path):
+    write_reports_csv(tmp_path / "good.csv", [example_values(report_year=2024)])
+    write_reports_csv(tmp_path / "bad.csv", [example_values(report_year=2025, period_end="31.02.2025")])
+    result = import_paths(seeded, [tmp_path / "good.csv", tmp_path / "bad.csv"], skip_invalid=True)
+    assert result.reports_new == 1
+    assert [p.field for p in result.rejected] == ["period_end"]
+    assert result.rejected_files == [str(tmp_path / "bad.csv")]
+    assert sorted(queries.reports(seeded)["report_year"]) == [2020, 2023, 2023, 2024]
+
+
+def test_a_new_version_replaces_the_report_and_keeps_the_old_one_as_a_revision(seeded, tmp_path):
+    write_reports_csv(tmp_path / "v2.csv", [example_values(activities_organised=40)])
+    result = import_paths(seeded, [tmp_path / "v2.csv"])
+    assert (result.reports_new, result.reports_replaced, result.reports_unchanged) == (0, 1, 0)
+    current = queries.cluster_history(seeded, 1).set_index("report_year")
+    assert current.loc[2023, "activities_organised"] == 40
+    assert current.loc[2023, "source_file"] == str(tmp_path / "v2.csv")
+    with seeded.connect() as conn:
+        revisions = conn.execute(select(schema.report_revisions)).mappings().all()
+    assert len(revisions) == 1
+    assert revisions[0]["report_values"]["activities_organised"] == 23
+    assert revisions[0]["source_file"] == str(tmp_path / "reports.csv")
+    assert revisions[0]["replaced_by_file"] == str(tmp_path / "v2.csv")
+    assert revisions[0]["replaced_at"] is not None
+
+
+def test_importing_the_same_file_twice_changes_nothing(seeded, tmp_path):
+    write_reports_csv(tmp_path / "v2.csv", [example_values(activities_organised=40)])
+    import_paths(seeded, [tmp_path / "v2.csv"])
+    before = snapshot(seeded)
+    result = import_paths(seeded, [tmp_path / "v2.csv"])
+    assert (result.reports_new, result.reports_replaced, result.reports_unchanged) == (0, 0, 1)
+    after = snapshot(seeded)
+    del before["import_log"], after["import_log"]
+    assert after == before
+
+
+def test_unknown_cluster_is_rejected_with_a_hint(seeded, tmp_path):
+    write_reports_csv(tmp_path / "r.csv", [example_values(cluster_name="Arena Kystmatt", report_year=2024)])
+    with pytest.raises(RejectedInput) as caught:
+        import_paths(seeded, [tmp_path / "r.csv"])
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (2, "cluster_name")
+    assert "Did you mean 'Arena Kystmat'?" in problem.message
+    assert "--create-missing" in problem.message
+
+
+def test_create_missing_creates_the_cluster_at_that_level(seeded, tmp_path):
+    write_reports_csv(tmp_path / "r.csv", [
+        example_values(cluster_name="Ny Klynge", report_year=2023),
+        example_values(cluster_name="Ny Klynge", report_year=2024),
+    ])
+    result = import_paths(seeded, [tmp_path / "r.csv"], create_missing="arena")
+    assert result.clusters_created == ["Ny Klynge (id 3)"]
+    history = queries.cluster_history(seeded, 3)
+    assert list(zip(history["report_year"], history["level"])) == [(2023, "arena"), (2024, "arena")]
+    assert len(queries.periods(seeded, queries.Filter(clusters=(3,)))) == 1
+
+
+def test_master_data_problems_name_file_line_and_field(engine, tmp_path):
+    master_data(tmp_path)
+    write_csv(tmp_path / "periods.csv", [
+        {"cluster_id": 1, "level": "arena", "first_year": 2021, "last_year": 2023, "brand": ""},
+        {"cluster_id": 1, "level": "arena_pro", "first_year": 2023, "last_year": 2027, "brand": ""},
+        {"cluster_id": 9, "level": "arena", "first_year": 2021, "last_year": 2023, "brand": ""},
+        {"cluster_id": 2, "level": "superklynge", "first_year": 2021, "last_year": 2023, "brand": "XYZ"},
+    ])
+    write_csv(tmp_path / "members.csv", [
+        {"cluster_id": 1, "orgnr": "123456789", "name": "Feil AS", "member_type": "established",
+         "core_member": "true", "joined": "2021-01-01", "left": ""},
+    ])
+    with pytest.raises(RejectedInput) as caught:
+        import_paths(engine, [tmp_path])
+    found = {(p.file.rsplit("/", 1)[-1], p.line, p.field) for p in caught.value.problems}
+    assert found == {
+        ("members.csv", 2, "orgnr"),
+        ("periods.csv", 5, "level"),
+        ("periods.csv", 5, "brand"),
+        ("periods.csv", 3, "first_year"),
+        ("periods.csv", 4, "cluster_id"),
+    }
+    assert count_rows(engine)["clusters"] == 0
+
+
+def test_renaming_a_cluster_keeps_its_old_name_for_old_reports(seeded, tmp_path):
+    write_csv(tmp_path / "clusters.csv", [{"cluster_id": 1, "name": "Kystmat Arena Pro", "region": "Vestland", "sector": "Sjømat"}])
+    import_paths(seeded, [tmp_path / "clusters.csv"])
+    write_reports_csv(tmp_path / "r.csv", [example_values(cluster_name="Arena Kystmat", report_year=2021)])
+    import_paths(seeded, [tmp_path / "r.csv"])
+    history = queries.cluster_history(seeded, 1)
+    assert list(history["report_year"]) == [2020, 2021, 2023]
+    assert set(history["cluster"]) == {"Kystmat Arena Pro"}
+
+
+def test_the_same_report_twice_in_a_batch_with_different_figures_is_rejected(seeded, tmp_path):
+    write_reports_csv(tmp_path / "a.csv", [example_values(report_year=2024)])
+    write_reports_csv(tmp_path / "b.csv", [example_values(report_year=2024, new_jobs=99)])
+    with pytest.raises(RejectedInput) as caught:
+        import_paths(seeded, [tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert [(p.file.rsplit("/", 1)[-1], p.field) for p in caught.value.problems] == [("b.csv", "report_year")]

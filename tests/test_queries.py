@@ -1,0 +1,120 @@
+"""The read API: exact values over a small hand-made database, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from klynge import queries
+from klynge.queries import Filter
+from klynge.store.importer import import_paths
+from tests.factories import example_values, master_data, write_reports_csv
+
+
+@pytest.fixture
+def db(engine, tmp_path):
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [
+        # cluster 1: tidligfase 2020, arena 2021-2023, arena_pro 2024-
+        example_values(report_year=2022, period_start="2022-01-01", period_end="2022-12-31",
+                       activities_organised=10, funding_national_mnok="1.1", funding_eu_mnok="0"),
+        example_values(report_year=2023),  # 23 activities, 4.5 + 1.2 MNOK
+        example_values(report_year=2024, period_start="2024-01-01", period_end="2024-12-31",
+                       activities_organised=30, funding_national_mnok="2.25"),
+        # cluster 2: arena_pro (NCE) 2022-2025
+        example_values(cluster_name="Fjellhelse", report_year=2023, activities_organised=7,
+                       funding_national_mnok="10.3", members_total=100, members_established=80),
+    ])
+    import_paths(engine, [tmp_path / "master", tmp_path / "reports.csv"])
+    return engine
+
+
+def _by(frame, *keys):
+    return {tuple(row[k] for k in keys): row for _, row in frame.iterrows()}
+
+
+def test_level_summary_sums_per_level_and_year(db):
+    summary = _by(queries.level_summary(db), "report_year", "level")
+    assert set(summary) == {(2022, "arena"), (2023, "arena"), (2023, "arena_pro"), (2024, "arena_pro")}
+    assert summary[(2023, "arena")]["clusters"] == 1
+    assert summary[(2023, "arena")]["activities_organised"] == 23
+    assert summary[(2023, "arena_pro")]["members_total"] == 100
+    assert summary[(2023, "arena_pro")]["members_established"] == 80
+    assert summary[(2024, "arena_pro")]["activities_organised"] == 30
+    assert summary[(2024, "arena_pro")]["funding_national_mnok"] == pytest.approx(2.25)
+    assert summary[(2022, "arena")]["funding_eu_mnok"] == 0
+
+
+def test_level_summary_adds_up_clusters_of_one_level(db):
+    # In 2023 both clusters together, when the level filter is dropped and years are fixed.
+    frame = queries.level_summary(db, Filter(years=(2023, 2023)))
+    assert frame["clusters"].sum() == 2
+    assert frame["activities_organised"].sum() == 30
+    assert frame["funding_national_mnok"].sum() == pytest.approx(14.8)
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (Filter(), {(1, 2022), (1, 2023), (1, 2024), (2, 2023)}),
+        (Filter(levels=("arena",)), {(1, 2022), (1, 2023)}),
+        (Filter(levels=("arena_pro",)), {(1, 2024), (2, 2023)}),
+        (Filter(years=(2023, 2024)), {(1, 2023), (1, 2024), (2, 2023)}),
+        (Filter(regions=("Innlandet",)), {(2, 2023)}),
+        (Filter(sectors=("Sjømat",)), {(1, 2022), (1, 2023), (1, 2024)}),
+        (Filter(clusters=(2,)), {(2, 2023)}),
+        (Filter(levels=("moden",)), set()),
+    ],
+)
+def test_filters_select_reports(db, flt, expected):
+    frame = queries.reports(db, flt)
+    assert set(zip(frame["cluster_id"], frame["report_year"])) == expected
+
+
+def test_reports_carry_every_canonical_field(db):
+    from klynge.reports.fields import FIELD_NAMES
+
+    frame = queries.reports(db)
+    assert set(FIELD_NAMES) <= set(frame.columns)
+    row = frame[(frame.cluster_id == 1) & (frame.report_year == 2023)].iloc[0]
+    assert row["story_societal_goals"] == ["Redusert avfall og økt gjenvinning", "Reduserte klimagassutslipp"]
+    assert row["funding_national_mnok"] == pytest.approx(4.5)
+
+
+def test_register_counts_follow_joined_and_left(db):
+    counts = _by(queries.register_counts(db, Filter(years=(2023, 2023))), "cluster_id")
+    # Member 0 (established) left at the end of 2022; R&D and public joined in June 2023.
+    assert counts[(1,)]["members_established"] == 5
+    assert counts[(1,)]["members_startup"] == 2
+    assert counts[(1,)]["members_rnd"] == 1 and counts[(1,)]["members_public"] == 1
+    assert counts[(1,)]["members_total"] == 9
+    assert counts[(1,)]["core_members"] == 5
+    assert counts[(1,)]["level"] == "arena"
+    early = _by(queries.register_counts(db, Filter(years=(2022, 2022))), "cluster_id")
+    assert early[(1,)]["members_total"] == 8 and early[(1,)]["members_rnd"] == 0
+
+
+def test_member_register_lists_members_active_in_the_years(db):
+    register = queries.member_register(db, Filter(clusters=(1,), years=(2023, 2023)))
+    assert len(register) == 9
+    assert set(register["level"]) == {"arena"}
+    register = queries.member_register(db, Filter(clusters=(1,), years=(2021, 2023)))
+    assert len(register) == 10
+
+
+def test_cluster_history_and_periods(db):
+    history = queries.cluster_history(db, 1)
+    assert list(zip(history["report_year"], history["level"])) == [(2022, "arena"), (2023, "arena"), (2024, "arena_pro")]
+    periods = queries.periods(db, Filter(clusters=(1,)))
+    assert list(periods["level"]) == ["tidligfase", "arena", "arena_pro"]
+
+
+def test_register_by_report_counts_types_in_the_report_year(db):
+    frame = queries.register_by_report(db, Filter(clusters=(1,), years=(2023, 2023)))
+    assert dict(zip(frame["member_type"], frame["register"])) == {"established": 5, "startup": 2, "rnd": 1, "public": 1}
+
+
+def test_filter_options(db):
+    options = queries.filter_options(db)
+    assert options.years == (2022, 2023, 2024)
+    assert options.regions == ("Innlandet", "Vestland")
+    assert options.clusters == ((1, "Arena Kystmat"), (2, "Fjellhelse"))
