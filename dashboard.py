@@ -1,0 +1,37 @@
+"""Klynge: the monitoring dashboard of Norway's cluster programme.
+
+Run with `streamlit run dashboard.py`. This entry point sets the page up, draws the shared
+filters once (bound to the URL), shows the demo banner, and runs the chosen page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from klynge.ui import components, data, filters
+from klynge.ui.pages import PAGES, store_filter
+from klynge.ui.texts import t
+
+log = logging.getLogger("klynge.dashboard")
+
+st.set_page_config(page_title=t("app.title"), page_icon=":material/hub:", layout="wide")
+
+navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path,
+                                    default=page.default) for page in PAGES])
+
+try:
+    options = data.filter_options()
+    demo = data.holds_demo_data()
+except Exception:  # noqa: BLE001 - the user gets a message, the log gets the details
+    log.exception("the database could not be read")
+    st.error(t("app.database_error"), icon=":material/error:")
+    st.stop()
+
+store_filter(filters.sidebar(options), options)
+with st.sidebar:
+    st.caption(t("app.sidebar_note"))
+if demo:
+    components.demo_banner()
+navigation.run()

@@ -1,0 +1,60 @@
+"""Numbers as Norwegian readers write them: `1 234`, `4,5 MNOK`, `23 %`.
+
+The thousands separator is a no-break space, so a number never wraps across lines.
+"""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value, decimals: int = 0) -> str:
+    """`1234.5` -> `1 234,5` (with `decimals=1`)."""
+    if _is_missing(value):
+        return "–"
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def integer(value) -> str:
+    return number(value, 0)
+
+
+def mnok(value, decimals: int = 1) -> str:
+    """Millions of kroner: `4.5` -> `4,5 MNOK`."""
+    if _is_missing(value):
+        return "–"
+    return f"{number(value, decimals)}{NBSP}MNOK"
+
+
+def percent(share, decimals: int = 0) -> str:
+    """A share between 0 and 1: `0.23` -> `23 %`."""
+    if _is_missing(share):
+        return "–"
+    return f"{number(100 * float(share), decimals)}{NBSP}%"
+
+
+def ratio(value, decimals: int = 1) -> str:
+    """A plain ratio: `2.345` -> `2,3`."""
+    return number(value, decimals)
+
+
+def signed(value, decimals: int = 0, unit: str = "") -> str:
+    """A change from the year before: `+12`, `−3,5 MNOK` (with a real minus sign)."""
+    if _is_missing(value):
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    body = number(abs(value), decimals)
+    return f"{sign}{body}{NBSP + unit if unit else ''}"
+
+
+# d3-format locale for charts (Vega-Lite `config.locale`): decimal comma, space grouping.
+VEGA_LOCALE = {
+    "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", f"{NBSP}kr"], "percent": f"{NBSP}%"},
+}

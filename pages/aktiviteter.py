@@ -1,0 +1,54 @@
+"""Aktiviteter: activities and unique participants per level, participants per activity,
+and the clusters ranked."""
+
+import streamlit as st
+
+from klynge import metrics
+from klynge.ui import charts, components, data, filters
+from klynge.ui.pages import current
+from klynge.ui.texts import figure_label, level_label, t
+
+flt, options = current()
+st.title(t("page.activities"))
+year = filters.selected_year(flt, options)
+if year is None:
+    components.empty_database()
+    st.stop()
+summary = data.summary_with_derived(flt)
+if summary.empty:
+    components.empty_selection()
+    st.stop()
+
+st.caption(t("activities.caption"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{figure_label('activities_organised')}**")
+    st.altair_chart(charts.level_year_bars(summary, "activities_organised", figure_label("activities_organised")), width="stretch")
+with right:
+    st.markdown(f"**{figure_label('activities_unique_participants')}**")
+    st.altair_chart(charts.level_year_bars(summary, "activities_unique_participants", figure_label("activities_unique_participants")),
+                    width="stretch")
+
+st.subheader(figure_label("participants_per_activity"))
+st.caption(t("help.participants_per_activity"))
+st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio"),
+                width="stretch")
+
+st.subheader(t("activities.ranking", year=year))
+reports = data.reports(flt.with_(years=(year, year)))
+if reports.empty:
+    components.empty_selection()
+    st.stop()
+ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
+choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
+                              key="rangering", bind="query-params") or ranked_by[0]
+per_cluster = metrics.with_derived(reports)
+st.altair_chart(charts.cluster_ranking(per_cluster, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count"),
+                width="stretch")
+listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
+    ["cluster", "level", *ranked_by]]
+components.table(
+    components.with_profile_links(listing), t("activities.file", year=year),
+    units={"activities_organised": "count", "activities_unique_participants": "count", "participants_per_activity": "decimal"},
+    labels={"cluster": t("col.cluster"), "level": t("col.level"), **{name: figure_label(name) for name in ranked_by}},
+)

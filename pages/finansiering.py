@@ -1,0 +1,66 @@
+"""Finansiering: national and EU money triggered, the programme money beside it and the
+leverage, and the projects by category and financing."""
+
+import streamlit as st
+
+from klynge import metrics
+from klynge.ui import charts, components, data, filters
+from klynge.ui.pages import current
+from klynge.ui.texts import figure_label, level_label, t
+
+flt, options = current()
+st.title(t("page.funding"))
+year = filters.selected_year(flt, options)
+if year is None:
+    components.empty_database()
+    st.stop()
+summary = data.summary_with_derived(flt)
+if summary.empty:
+    components.empty_selection()
+    st.stop()
+
+st.caption(t("funding.caption"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{figure_label('funding_national_mnok')}**")
+    st.altair_chart(charts.level_year_bars(summary, "funding_national_mnok", t("unit.mnok"), "mnok"), width="stretch")
+with right:
+    st.markdown(f"**{figure_label('funding_eu_mnok')}**")
+    st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok"), width="stretch")
+
+st.subheader(t("funding.leverage", year=year))
+st.caption(t("funding.rules"))
+this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
+columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
+units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
+         "programme_money_mnok": "mnok", "leverage": "ratio"}
+labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_label(name) for name in columns}}
+left, right = st.columns([3, 2])
+with left:
+    components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
+                     t("funding.levels_file", year=year), units=units, labels=labels)
+with right:
+    st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
+                    width="stretch")
+
+st.markdown(f"**{t('funding.per_cluster', year=year)}**")
+reports = data.reports(flt.with_(years=(year, year)))
+if not reports.empty:
+    per_cluster = metrics.with_derived(reports).sort_values("funding_triggered_mnok", ascending=False)
+    per_cluster = per_cluster.assign(level=per_cluster["level"].map(level_label))
+    components.table(components.with_profile_links(per_cluster[["cluster", "level", *columns[1:]]]),
+                     t("funding.clusters_file", year=year), units=units, labels=labels)
+
+st.subheader(t("funding.projects", year=year))
+st.caption(t("funding.projects_caption"))
+if not reports.empty:
+    projects = metrics.project_categories(reports, ["level"])
+    projects["level"] = projects["level"].map(level_label)
+    st.altair_chart(charts.financing_bars(projects, "level", t("chart.level")), width="content")
+    wide = projects.assign(
+        financing=projects["financing"].map(lambda f: t(f"financing.{f}")),
+        category=projects["category"].map(lambda c: t(f"category.{c}")),
+    )
+    components.table(wide, t("funding.projects_file", year=year), units={"projects": "count"},
+                     labels={"level": t("col.level"), "financing": t("chart.financing"), "category": t("chart.category"),
+                             "projects": t("chart.projects")})

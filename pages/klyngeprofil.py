@@ -1,0 +1,107 @@
+"""Klyngeprofil: one cluster — its level history, every key figure over the years beside the
+median of its level, its members, and its stories and descriptions."""
+
+import pandas as pd
+import streamlit as st
+
+from klynge import metrics
+from klynge.queries import Filter
+from klynge.ui import charts, components, data
+from klynge.ui.pages import current
+from klynge.ui.safe import plain
+from klynge.ui.texts import figure_label, level_label, member_type_label, t
+
+flt, options = current()
+st.title(t("page.profile"))
+names = dict(options.clusters)
+if not names:
+    components.empty_database()
+    st.stop()
+# The clusters chosen in the sidebar come first; the profile can show any cluster.
+candidates = list(flt.clusters) + [cid for cid in names if cid not in flt.clusters]
+default = 0 if len(flt.clusters) == 1 else None
+cluster_id = st.selectbox(t("profile.choose"), candidates, index=default, format_func=lambda cid: names.get(cid, str(cid)),
+                          key=components.PROFILE_KEY, bind="query-params", placeholder=t("profile.placeholder"))
+if cluster_id is None:
+    st.info(t("profile.none_chosen"), icon=":material/badge:")
+    st.stop()
+
+info = data.clusters(Filter(clusters=(cluster_id,)))
+history = metrics.with_derived(data.cluster_history(cluster_id))
+periods = data.periods(Filter(clusters=(cluster_id,)))
+cluster = info.iloc[0]
+st.header(plain(cluster["cluster"]))
+facts = [
+    (t("col.level"), level_label(cluster["level"]) + (f" · {cluster['brand']}" if isinstance(cluster["brand"], str) else "")),
+    (t("col.region"), cluster["region"]), (t("col.sector"), cluster["sector"]), (t("col.orgnr"), cluster["orgnr"]),
+    (t("col.esca"), f"{t('esca.' + cluster['esca_label'])} ({cluster['esca_year']:.0f})" if isinstance(cluster["esca_label"], str) else None),
+]
+for column, (label, value) in zip(st.columns(len(facts)), facts):
+    column.markdown(f"**{label}**  \n{plain(value) if isinstance(value, str) and value else '–'}")
+if isinstance(cluster["website"], str) and cluster["website"]:
+    st.caption(plain(cluster["website"]))
+
+st.subheader(t("profile.levels"))
+if periods.empty:
+    st.info(t("profile.no_periods"))
+else:
+    shown = periods.assign(level=periods["level"].map(level_label), brand=periods["brand"].fillna("–"))[
+        ["level", "first_year", "last_year", "brand"]]
+    components.table(shown, t("profile.levels_file", name=cluster["cluster"]),
+                     labels={"level": t("col.level"), "first_year": t("col.first_year"), "last_year": t("col.last_year"),
+                             "brand": t("col.brand")})
+
+st.subheader(t("profile.figures"))
+if history.empty:
+    st.info(t("profile.no_reports"))
+else:
+    st.caption(t("profile.figures_caption"))
+    figures = ["members_total", "partners_total", "activities_organised", "activities_unique_participants",
+               "funding_national_mnok", "funding_eu_mnok", "international_activities_new", "new_jobs"]
+    peers = metrics.with_derived(data.reports(Filter(years=(int(history["report_year"].min()), int(history["report_year"].max())))))
+    medians = metrics.level_medians(peers, figures)
+    # The median of the level the cluster had in each year.
+    own_level = history[["report_year", "level"]].merge(medians, on=["report_year", "level"], how="left")
+    grid = st.columns(2)
+    for index, figure in enumerate(figures):
+        unit = "mnok" if figure.endswith("_mnok") else "count"
+        frame = pd.concat([
+            history[["report_year", figure]].rename(columns={figure: "value"}).assign(series="cluster"),
+            own_level[["report_year", figure]].rename(columns={figure: "value"}).assign(series="median"),
+        ])
+        with grid[index % 2]:
+            st.markdown(f"**{figure_label(figure)}**" + (" (MNOK)" if unit == "mnok" else ""))
+            st.altair_chart(charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
+    table = history[["report_year", "level", *figures]].assign(level=history["level"].map(level_label))
+    components.table(table, t("profile.figures_file", name=cluster["cluster"]),
+                     units={f: ("mnok" if f.endswith("_mnok") else "count") for f in figures},
+                     labels={"report_year": t("col.year"), "level": t("col.level"), **{f: figure_label(f) for f in figures}})
+
+st.subheader(t("profile.members"))
+last_year = int(history["report_year"].max()) if not history.empty else (options.years[-1] if options.years else None)
+register = data.member_register(Filter(clusters=(cluster_id,), years=(last_year, last_year))) if last_year else pd.DataFrame()
+if register.empty:
+    st.info(t("profile.no_register"))
+else:
+    counts = data.register_counts(Filter(clusters=(cluster_id,), years=(last_year, last_year)))
+    composition = metrics.member_composition(counts, ["cluster"])
+    st.caption(t("profile.members_caption", year=last_year, count=len(register)))
+    st.altair_chart(charts.composition(composition, "cluster", t("chart.cluster"), horizontal=True), width="stretch")
+    shown = register.assign(member_type=register["member_type"].map(member_type_label),
+                            core_member=register["core_member"].map(lambda core: t("common.yes") if core else t("common.no")))[
+        ["name", "orgnr", "member_type", "core_member", "joined", "left"]]
+    components.table(shown, t("profile.register_file", name=cluster["cluster"], year=last_year), height=360,
+                     labels={"name": t("col.member"), "orgnr": t("col.orgnr"), "member_type": t("col.member_type"),
+                             "core_member": t("col.core_member"), "joined": t("col.joined"), "left": t("col.left")})
+
+st.subheader(t("profile.texts"))
+if not history.empty:
+    years = sorted(history["report_year"], reverse=True)
+    chosen = st.selectbox(t("profile.text_year"), years, key="tekstaar")
+    report = history[history["report_year"] == chosen].iloc[0]
+    for field in ("international_activities_description", "story_societal", "story_effect"):
+        st.markdown(f"**{figure_label(field)}**")
+        st.markdown(plain(report[field]))
+    goals = report["story_societal_goals"]
+    st.markdown(f"**{figure_label('story_societal_goals')}**")
+    st.markdown("\n".join(f"- {plain(goal)}" for goal in goals))

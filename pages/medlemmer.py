@@ -1,0 +1,88 @@
+"""Medlemmer: composition by member type, five-point coverage, partners, gender balance."""
+
+import streamlit as st
+
+from klynge import metrics
+from klynge.domain import FIVE_POINT_MODEL
+from klynge.ui import charts, components, data, filters
+from klynge.ui.pages import current
+from klynge.ui.texts import level_label, member_type_label, t
+
+flt, options = current()
+st.title(t("page.members"))
+year = filters.selected_year(flt, options)
+if year is None:
+    components.empty_database()
+    st.stop()
+reports = data.reports(flt.with_(years=(year, year)))
+if reports.empty:
+    components.empty_selection()
+    st.stop()
+st.caption(t("members.caption", year=year))
+
+st.subheader(t("members.composition"))
+measure = st.segmented_control(t("members.measure"), ["members", "share"], default="members",
+                               format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "members"
+by_level = metrics.member_composition(reports, ["level"])
+by_level["level"] = by_level["level"].map(level_label)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('members.per_level')}**")
+    st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure), width="stretch")
+with right:
+    st.markdown(f"**{t('members.per_cluster')}**")
+    by_cluster = metrics.member_composition(reports, ["cluster"])
+    st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
+table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
+table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]
+components.table(table, t("members.composition_file", year=year),
+                 units={c: "count" for c in table.columns if c != t("col.level")})
+
+st.subheader(t("members.five_point"))
+st.caption(t("members.five_point_caption", year=year))
+register = data.register_counts(flt.with_(years=(year, year)))
+register = register[register["members_total"] > 0]
+if register.empty:
+    st.info(t("members.no_register"))
+else:
+    coverage = metrics.five_point_coverage(register)
+    lacking = coverage[coverage["covered"] < len(FIVE_POINT_MODEL)]
+    st.metric(t("members.lacking"), f"{len(lacking)} / {len(coverage)}", help=t("help.five_point"))
+    points = {code: label_key for code, label_key in FIVE_POINT_MODEL}
+    shown = coverage.assign(
+        level=coverage["level"].map(level_label),
+        missing=coverage["missing"].map(lambda codes: ", ".join(t(f"five_point.{c}") for c in codes) or "–"),
+        **{code: coverage[code].map(lambda ok: "✓" if ok else "✗") for code in points},
+    )[["cluster", "level", *points, "covered", "missing"]]
+    components.table(
+        components.with_profile_links(shown), t("members.five_point_file", year=year), units={"covered": "count"},
+        labels={"cluster": t("col.cluster"), "level": t("col.level"), "covered": t("col.points_covered"),
+                "missing": t("col.points_missing"), **{code: t(f"five_point.{code}") for code in points}},
+    )
+
+st.subheader(t("members.partners"))
+summary = data.summary_with_derived(flt)
+st.altair_chart(charts.level_year_bars(summary, "partners_total", t("figure.partners_total")), width="stretch")
+
+st.subheader(t("members.gender"))
+st.caption(t("members.gender_caption"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('members.gender_steering')}**")
+    st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent"), width="stretch")
+with right:
+    st.markdown(f"**{t('members.gender_management')}**")
+    st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent"), width="stretch")
+per_cluster = metrics.with_derived(reports)
+gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[
+    ["cluster", "level", "partners_total", "steering_members", "steering_women", "steering_women_share",
+     "mgmt_paid_persons", "mgmt_paid_women", "mgmt_women_share"]]
+components.table(
+    components.with_profile_links(gender), t("members.gender_file", year=year),
+    units={"partners_total": "count", "steering_members": "count", "steering_women": "count", "steering_women_share": "percent",
+           "mgmt_paid_persons": "count", "mgmt_paid_women": "count", "mgmt_women_share": "percent"},
+    labels={"cluster": t("col.cluster"), "level": t("col.level"), "partners_total": t("figure.partners_total"),
+            "steering_members": t("figure.steering_members"), "steering_women": t("figure.steering_women"),
+            "steering_women_share": t("figure.steering_women_share"), "mgmt_paid_persons": t("figure.mgmt_paid_persons"),
+            "mgmt_paid_women": t("figure.mgmt_paid_women"), "mgmt_women_share": t("figure.mgmt_women_share")},
+)

@@ -1,0 +1,123 @@
+"""The command line, run as a user runs it: `python -m klynge ...` in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO_ROOT
+from tests.factories import example_values, master_data, write_reports_csv
+
+EXAMPLE = FIXTURES / "example-report-arena-kystmat-2023.txt"
+COMMANDS = ("init", "parse", "import", "export", "check", "demo")
+
+
+def klynge(*args: str, database: str | None = None, tmp_path: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("KLYNGE_DATABASE_URL", None)
+    if tmp_path is not None:
+        env["KLYNGE_LOG_FILE"] = str(tmp_path / "klynge.log")
+    command = [sys.executable, "-m", "klynge", *args]
+    if database is not None:
+        command += ["--database", database]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path or REPO_ROOT, timeout=300)
+
+
+def test_help_lists_every_command_and_each_has_its_own_help():
+    result = klynge("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+        sub = klynge(command, "--help")
+        assert sub.returncode == 0 and "usage: python -m klynge " + command in sub.stdout
+
+
+def test_parse_json_prints_the_canonical_fields(tmp_path):
+    result = klynge("parse", str(EXAMPLE), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    expected = json.loads((FIXTURES / "example-report-arena-kystmat-2023.expected.json").read_text(encoding="utf-8"))
+    assert {name: payload[name] for name in expected} == expected
+    assert len(payload) == 53  # 52 fields and the warnings list
+    assert payload["warnings"] == []
+
+
+def test_parse_rejects_a_bad_file_on_stderr_with_a_non_zero_exit(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Totalt antall medlemmer:\n54", "Totalt antall medlemmer:\nfemti"), encoding="utf-8")
+    result = klynge("parse", str(bad), "--json", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "bad.txt" in result.stderr and "members_total" in result.stderr and "line" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_import_export_check_on_a_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    assert klynge("init", "--empty", database=url, tmp_path=tmp_path).returncode == 0
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [example_values(), example_values(report_year=2024, new_jobs=9)])
+    result = klynge("import", str(tmp_path / "master"), str(tmp_path / "reports.csv"), database=url, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "reports: 2 new, 0 replaced, 0 unchanged" in result.stdout
+
+    exported = klynge("export", "--format", "json", "--year", "2024", database=url, tmp_path=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    rows = json.loads(exported.stdout)
+    assert [(r["report_year"], r["new_jobs"], r["level"], r["region"], r["sector"]) for r in rows] == [(2024, 9, "arena_pro", "Vestland", "Sjømat")]
+
+    csv_out = klynge("export", "--format", "csv", database=url, tmp_path=tmp_path)
+    assert csv_out.stdout.splitlines()[0].startswith("report_year,cluster_name,leader_name")
+    assert len(list(csv.reader(io.StringIO(csv_out.stdout)))) == 3  # header and two reports
+
+    assert klynge("export", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"), database=url, tmp_path=tmp_path).returncode == 0
+    assert (tmp_path / "r.xlsx").read_bytes()[:2] == b"PK"
+
+    check = klynge("check", database=url, tmp_path=tmp_path)
+    assert check.returncode == 0
+    # 2025 lies inside cluster 2's period but only reports up to 2024 exist: 2022-2024 are missing for it.
+    assert "[missing_report] Fjellhelse 2022" in check.stdout
+
+
+def test_import_of_a_bad_batch_lists_every_problem_and_exits_non_zero(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    klynge("init", "--empty", database=url, tmp_path=tmp_path)
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "bad.csv", [example_values(new_jobs="-1"), example_values(report_year=2024, cluster_name="Ukjent")])
+    result = klynge("import", str(tmp_path / "master"), str(tmp_path / "bad.csv"), database=url, tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "Nothing was imported" in result.stderr
+    assert "bad.csv, line 2: new_jobs: must not be negative" in result.stderr
+    # The first row spans lines 2-5 (its free text has line breaks), so the second starts on line 6.
+    assert "bad.csv, line 6: cluster_name: unknown cluster 'Ukjent'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unexpected_error_names_the_log_not_a_traceback(tmp_path):
+    (tmp_path / "not-a-db").mkdir()
+    result = klynge("check", database=f"sqlite:///{tmp_path / 'not-a-db'}", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert str(tmp_path / "klynge.log") in result.stderr
+    assert "Traceback" in (tmp_path / "klynge.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_imports_back_unchanged(tmp_path, fmt):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    klynge("init", "--empty", database=url, tmp_path=tmp_path)
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [example_values(), example_values(cluster_name="Fjellhelse")])
+    klynge("import", str(tmp_path / "master"), str(tmp_path / "reports.csv"), database=url, tmp_path=tmp_path)
+    out = tmp_path / f"export.{fmt}"
+    assert klynge("export", "--format", fmt, "-o", str(out), database=url, tmp_path=tmp_path).returncode == 0
+    again = klynge("import", str(out), database=url, tmp_path=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "reports: 0 new, 0 replaced, 2 unchanged" in again.stdout
