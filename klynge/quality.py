@@ -27,14 +27,15 @@ JUMP_FIELDS: dict[str, float] = {
 }
 
 
-def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, last_year: int | None) -> pd.DataFrame:
-    """Cluster-years inside a programme period, up to `last_year`, with no report."""
-    if periods.empty or last_year is None:
+def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, first_year: int | None, last_year: int | None) -> pd.DataFrame:
+    """Cluster-years inside a programme period, from `first_year` to `last_year` (the years
+    the database has reports for), with no report."""
+    if periods.empty or first_year is None or last_year is None:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     expected = [
         (row.cluster_id, row.cluster, year, row.level)
         for row in periods.itertuples()
-        for year in range(row.first_year, min(row.last_year, last_year) + 1)
+        for year in range(max(row.first_year, first_year), min(row.last_year, last_year) + 1)
     ]
     frame = pd.DataFrame(expected, columns=["cluster_id", "cluster", "report_year", "level"])
     filed = set(zip(keys["cluster_id"], keys["report_year"])) if not keys.empty else set()
@@ -99,13 +100,12 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
     """Every data-quality finding for the filter, ordered by year and cluster."""
     reports = queries.reports(engine, flt)
     keys = reports[["cluster_id", "report_year"]]
-    last_year = int(reports["report_year"].max()) if not reports.empty else None
-    if flt.years is not None:
-        last_year = flt.years[1] if last_year is None else min(max(last_year, flt.years[0]), flt.years[1])
-    periods = queries.periods(engine, flt)
-    missing = missing_reports(periods, keys, last_year)
-    if flt.years is not None:
-        missing = missing[missing["report_year"] >= flt.years[0]]
+    # Reports are expected for the years the database covers at all, within the filter.
+    years = queries.filter_options(engine).years
+    first_year, last_year = (years[0], years[-1]) if years else (None, None)
+    if flt.years is not None and years:
+        first_year, last_year = max(first_year, flt.years[0]), min(last_year, flt.years[1])
+    missing = missing_reports(queries.periods(engine, flt), keys, first_year, last_year)
     parts = [
         missing,
         stored_warnings(queries.warnings(engine, flt)),
