@@ -5,11 +5,10 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.texts import figure_label, level_label, t
 
-flt, options = current()
-st.title(t("page.activities"))
+flt, options = start("page.activities")
 year = filters.selected_year(flt, options)
 if year is None:
     components.empty_database()

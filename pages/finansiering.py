@@ -5,11 +5,10 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.texts import figure_label, level_label, t
 
-flt, options = current()
-st.title(t("page.funding"))
+flt, options = start("page.funding")
 year = filters.selected_year(flt, options)
 if year is None:
     components.empty_database()
@@ -35,13 +34,11 @@ columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_trig
 units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
          "programme_money_mnok": "mnok", "leverage": "ratio"}
 labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_label(name) for name in columns}}
-left, right = st.columns([3, 2])
-with left:
-    components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
-                     t("funding.levels_file", year=year), units=units, labels=labels)
-with right:
-    st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
-                    width="stretch")
+components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
+                 t("funding.levels_file", year=year), units=units, labels=labels)
+st.markdown(f"**{t('funding.leverage_trend')}**")
+st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
+                width="stretch")
 
 st.markdown(f"**{t('funding.per_cluster', year=year)}**")
 reports = data.reports(flt.with_(years=(year, year)))
@@ -55,8 +52,12 @@ st.subheader(t("funding.projects", year=year))
 st.caption(t("funding.projects_caption"))
 if not reports.empty:
     projects = metrics.project_categories(reports, ["level"])
+    projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
+    for column, financing in zip(st.columns(2), ("programme", "other")):
+        with column:
+            st.markdown(f"**{t(f'financing.{financing}')}**")
+            st.altair_chart(charts.project_bars(projects[projects["financing"] == financing]), width="stretch")
     projects["level"] = projects["level"].map(level_label)
-    st.altair_chart(charts.financing_bars(projects, "level", t("chart.level")), width="content")
     wide = projects.assign(
         financing=projects["financing"].map(lambda f: t(f"financing.{f}")),
         category=projects["category"].map(lambda c: t(f"category.{c}")),

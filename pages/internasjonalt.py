@@ -4,13 +4,13 @@ activity descriptions as searchable text."""
 
 import streamlit as st
 
+from klynge import metrics
 from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
 
-flt, options = current()
-st.title(t("page.international"))
+flt, options = start("page.international")
 year = filters.selected_year(flt, options)
 if year is None:
     components.empty_database()
@@ -47,7 +47,8 @@ st.altair_chart(charts.level_trend(summary, "international_cluster_collaboration
                                    figure_label("international_cluster_collaborations")), width="stretch")
 
 columns = ["international_activities_new", "intl_projects", "with_international_partners", "international_cluster_collaborations"]
-table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *columns]]
+table = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
+table = table.assign(level=table["level"].map(level_label))[["report_year", "level", *columns]]
 components.table(table, t("international.levels_file"), units={c: "count" for c in columns},
                  labels={"report_year": t("col.year"), "level": t("col.level"), **{c: figure_label(c) for c in columns}})
 
@@ -62,7 +63,7 @@ texts = texts.sort_values(["report_year", "cluster"], ascending=[False, True])
 texts = texts.assign(level=texts["level"].map(level_label))
 st.caption(t("international.matches", count=len(texts)))
 for row in texts.head(30).itertuples():
-    with st.expander(f"{plain(row.cluster)} · {row.report_year} · {row.level}"):
+    with st.expander(f"{plain(row.cluster)} · {row.report_year} · {row.level}", expanded=bool(query)):
         st.markdown(plain(row.international_activities_description))
 if len(texts) > 30:
     st.caption(t("international.more", count=len(texts) - 30))

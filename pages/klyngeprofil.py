@@ -7,12 +7,11 @@ import streamlit as st
 from klynge import metrics
 from klynge.queries import Filter
 from klynge.ui import charts, components, data
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, member_type_label, t
 
-flt, options = current()
-st.title(t("page.profile"))
+flt, options = start("page.profile")
 names = dict(options.clusters)
 if not names:
     components.empty_database()
@@ -91,6 +90,7 @@ else:
                             core_member=register["core_member"].map(lambda core: t("common.yes") if core else t("common.no")))[
         ["name", "orgnr", "member_type", "core_member", "joined", "left"]]
     components.table(shown, t("profile.register_file", name=cluster["cluster"], year=last_year), height=360,
+                     units={"joined": "date", "left": "date"},
                      labels={"name": t("col.member"), "orgnr": t("col.orgnr"), "member_type": t("col.member_type"),
                              "core_member": t("col.core_member"), "joined": t("col.joined"), "left": t("col.left")})
 

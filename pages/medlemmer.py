@@ -5,11 +5,10 @@ import streamlit as st
 from klynge import metrics
 from klynge.domain import FIVE_POINT_MODEL
 from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.texts import level_label, member_type_label, t
 
-flt, options = current()
-st.title(t("page.members"))
+flt, options = start("page.members")
 year = filters.selected_year(flt, options)
 if year is None:
     components.empty_database()
@@ -24,15 +23,14 @@ st.subheader(t("members.composition"))
 measure = st.segmented_control(t("members.measure"), ["members", "share"], default="members",
                                format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "members"
 by_level = metrics.member_composition(reports, ["level"])
+by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
 by_level["level"] = by_level["level"].map(level_label)
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{t('members.per_level')}**")
-    st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure), width="stretch")
-with right:
-    st.markdown(f"**{t('members.per_cluster')}**")
-    by_cluster = metrics.member_composition(reports, ["cluster"])
-    st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
+st.markdown(f"**{t('members.per_level')}**")
+st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=charts.level_label_order()),
+                width="stretch")
+st.markdown(f"**{t('members.per_cluster')}**")
+by_cluster = metrics.member_composition(reports, ["cluster"])
+st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
 table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
 table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]
 components.table(table, t("members.composition_file", year=year),

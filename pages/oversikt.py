@@ -5,11 +5,10 @@ import streamlit as st
 from klynge import metrics
 from klynge.ui import charts, components, data, filters
 from klynge.ui import format as fmt
-from klynge.ui.pages import current
+from klynge.ui.pages import start
 from klynge.ui.texts import figure_label, level_label, t
 
-flt, options = current()
-st.title(t("page.overview"))
+flt, options = start("page.overview")
 year = filters.selected_year(flt, options)
 if year is None:
     components.empty_database()
@@ -23,7 +22,7 @@ if this_year.empty:
     st.stop()
 
 st.caption(t("overview.caption", year=year, previous=year - 1))
-FORMAT = {"funding_triggered_mnok": lambda v: fmt.mnok(v), "clusters": fmt.integer}
+FORMAT = {"funding_triggered_mnok": lambda v: fmt.mnok(v, 0 if v >= 100 else 1)}
 for level in sorted(this_year["level"].unique(), key=metrics.level_order):
     rows = figures[figures["level"] == level].set_index("figure")
     with st.container(border=True):
@@ -31,9 +30,8 @@ for level in sorted(this_year["level"].unique(), key=metrics.level_order):
         for column, figure in zip(st.columns(len(metrics.KEY_FIGURES)), metrics.KEY_FIGURES):
             row = rows.loc[figure]
             unit = "MNOK" if figure == "funding_triggered_mnok" else ""
-            delta = None if row["change"] != row["change"] else fmt.signed(row["change"], 1 if unit else 0, unit)
-            column.metric(figure_label(figure), FORMAT.get(figure, fmt.integer)(row["value"]), delta=delta,
-                          help=t(f"help.{figure}"))
+            column.metric(t(f"metric.{figure}"), FORMAT.get(figure, fmt.integer)(row["value"]),
+                          delta=fmt.metric_delta(row["change"], 1 if unit else 0, unit), help=t(f"help.{figure}"))
 
 st.subheader(t("overview.trend"))
 trend = data.summary_with_derived(flt)

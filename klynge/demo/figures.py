@@ -26,8 +26,8 @@ from klynge.domain import MEMBER_COUNT_FIELDS
 LEVEL_FIGURES: dict[str | None, dict[str, Any]] = {
     "tidligfase": {"activities": (0.35, 5, 12), "national": 0.015, "eu_start": 0.02, "intl": (0, 1), "mgmt": (0, 1), "prog": 0, "startups": 1},
     "arena": {"activities": (0.40, 10, 30), "national": 0.06, "eu_start": 0.12, "intl": (0, 3), "mgmt": (1, 3), "prog": 1, "startups": 3},
-    "arena_pro": {"activities": (0.28, 20, 50), "national": 0.10, "eu_start": 0.35, "intl": (2, 7), "mgmt": (2, 5), "prog": 2, "startups": 5},
-    "moden": {"activities": (0.20, 25, 60), "national": 0.11, "eu_start": 0.5, "intl": (3, 9), "mgmt": (3, 7), "prog": 1, "startups": 6},
+    "arena_pro": {"activities": (0.36, 20, 50), "national": 0.10, "eu_start": 0.35, "intl": (2, 7), "mgmt": (2, 5), "prog": 2, "startups": 5},
+    "moden": {"activities": (0.34, 25, 60), "national": 0.11, "eu_start": 0.5, "intl": (3, 9), "mgmt": (3, 7), "prog": 1, "startups": 6},
     None: {"activities": (0.20, 5, 20), "national": 0.03, "eu_start": 0.0, "intl": (0, 2), "mgmt": (0, 2), "prog": 0, "startups": 1},
 }
 PROG_FIELDS = ("prog_competence_training", "prog_competence_education", "prog_intl_fairs", "prog_intl_training",
@@ -94,7 +94,7 @@ def report_values(rng: random.Random, plan: ClusterPlan, state: ClusterState, ye
     paid = state.mgmt
 
     rate, act_low, act_high = spec["activities"]
-    activities = min(act_high, max(act_low, round(members * rate * rng.uniform(0.9, 1.1))))
+    activities = min(act_high, max(act_low, round(members * rate * rng.uniform(0.75, 1.3))))
     activities = round(_smooth(activities, prev.get("activities_organised"), 4))
     participants = round(_smooth(activities * state.participants_per_activity * rng.uniform(0.92, 1.08),
                                  prev.get("activities_unique_participants"), 40))

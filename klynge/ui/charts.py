@@ -30,7 +30,6 @@ MEMBER_TYPE_COLOURS = {
     "association": "#b07aa1",
     "cluster": "#9c755f",
 }
-FINANCING_COLOURS = {"programme": "#27476e", "other": "#9db4d6"}
 HEIGHT = 300
 
 
@@ -44,13 +43,35 @@ def _member_type_scale() -> alt.Scale:
                      range=[MEMBER_TYPE_COLOURS[c] for c in MEMBER_TYPE_CODES])
 
 
+def _configure(chart: alt.Chart) -> alt.Chart:
+    """Norwegian number formats, and legends below the chart in rows of four that wrap
+    instead of running off the edge."""
+    return chart.configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None, labelLimit=220, columns=4)
+
+
 def _finish(chart: alt.Chart) -> alt.Chart:
-    return chart.properties(height=HEIGHT).configure(locale=VEGA_LOCALE).configure_legend(
-        orient="bottom", title=None, labelLimit=220)
+    return _configure(chart.properties(height=HEIGHT))
 
 
 def _axis_format(unit: str) -> str:
     return {"mnok": ",.1f", "percent": ".0%", "ratio": ",.1f"}.get(unit, ",.0f")
+
+
+def _level_colour(data: pd.DataFrame, legend: bool = True) -> alt.Color:
+    """Colour by level, the same on every chart; the legend lists only the levels shown."""
+    present = [label for label in level_label_order() if label in set(data["level_label"])]
+    return alt.Color("level_label:N", scale=_level_scale(), title=t("chart.level"),
+                     legend=alt.Legend(values=present) if legend else None)
+
+
+def _type_colour(data: pd.DataFrame) -> alt.Color:
+    """Colour by member type; the legend lists only the types shown."""
+    present = [member_type_label(c) for c in MEMBER_TYPE_CODES if member_type_label(c) in set(data["type_label"])]
+    return alt.Color("type_label:N", scale=_member_type_scale(), title=t("chart.member_type"), legend=alt.Legend(values=present))
+
+
+def level_label_order() -> list[str]:
+    return [level_label(c) for c in [*LEVEL_CODES, OUTSIDE_LEVEL]]
 
 
 def _with_level_labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,7 +85,7 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("level_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("level_label:N", scale=_level_scale(), legend=None),
+        color=_level_colour(data, legend=False),
         tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
     )
@@ -77,7 +98,7 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("level_label:N", scale=_level_scale(), title=t("chart.level")),
+        color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
@@ -91,7 +112,7 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("level_label:N", scale=_level_scale(), title=t("chart.level")),
+        color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"sum({value}):Q", title=title, format=_axis_format(unit))],
@@ -99,20 +120,21 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
     return _finish(chart)
 
 
-def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool = False) -> alt.Chart:
+def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool = False,
+                order: list[str] | None = None) -> alt.Chart:
     """Stacked bars of members by type per group (level or cluster), as counts (`members`)
-    or shares (`share`)."""
+    or shares (`share`), with the groups in `order` (else as they come)."""
     data = frame.assign(type_label=frame["member_type"].map(member_type_label))
     unit = "percent" if value == "share" else "count"
     value_title = t("chart.share") if value == "share" else t("chart.members")
     group_axis = alt.Y if horizontal else alt.X
     value_axis = alt.X if horizontal else alt.Y
     encoding = {
-        ("y" if horizontal else "x"): group_axis(f"{group}:N", title=group_title, sort=None,
-                                                 axis=alt.Axis(labelLimit=260, **({} if horizontal else {"labelAngle": 0}))),
+        ("y" if horizontal else "x"): group_axis(f"{group}:N", title=group_title, sort=order,
+                                                 axis=alt.Axis(labelLimit=260, labelOverlap=False, **({} if horizontal else {"labelAngle": 0}))),
         ("x" if horizontal else "y"): value_axis(f"{value}:Q", title=value_title, stack="zero",
                                                  axis=alt.Axis(format=_axis_format(unit))),
-        "color": alt.Color("type_label:N", scale=_member_type_scale(), title=t("chart.member_type")),
+        "color": _type_colour(data),
         "order": alt.Order("member_type_order:Q"),
         "tooltip": [alt.Tooltip(f"{group}:N", title=group_title), alt.Tooltip("type_label:N", title=t("chart.member_type")),
                     alt.Tooltip("members:Q", title=t("chart.members"), format=",.0f"),
@@ -122,42 +144,43 @@ def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = 
     chart = alt.Chart(data).mark_bar().encode(**encoding)
     if horizontal:
         chart = chart.properties(height=max(HEIGHT, 22 * data[group].nunique()))
-        return chart.configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None, labelLimit=220)
+        return _configure(chart)
     return _finish(chart)
 
 
-def financing_bars(frame: pd.DataFrame, group: str, group_title: str) -> alt.Chart:
-    """New projects by category, side by side for programme-financed and other."""
-    data = frame.assign(
-        financing_label=frame["financing"].map(lambda f: t(f"financing.{f}")),
-        category_label=frame["category"].map(lambda c: t(f"category.{c}")),
-    )
+CATEGORY_COLOURS = {"competence": "#4e79a7", "internationalisation": "#e15759", "innovation": "#59a14f", "custom": "#b5b5b5"}
+
+
+def project_bars(frame: pd.DataFrame) -> alt.Chart:
+    """New projects per level, stacked by category. `frame` has `level` (a code),
+    `category` and `projects` (see `metrics.project_categories`)."""
+    data = _with_level_labels(frame).assign(category_label=frame["category"].map(lambda c: t(f"category.{c}")))
+    categories = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
+    data["category_order"] = data["category"].map({c: i for i, c in enumerate(CATEGORY_COLOURS)})
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("category_label:N", title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("financing_label:N"),
-        y=alt.Y("projects:Q", title=t("chart.projects"), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("financing_label:N", title=t("chart.financing"),
-                        scale=alt.Scale(domain=[t("financing.programme"), t("financing.other")],
-                                        range=[FINANCING_COLOURS["programme"], FINANCING_COLOURS["other"]])),
-        column=alt.Column(f"{group}:N", title=group_title, header=alt.Header(labelOrient="bottom")) if group else alt.Undefined,
-        tooltip=[alt.Tooltip("category_label:N", title=t("chart.category")),
-                 alt.Tooltip("financing_label:N", title=t("chart.financing")),
-                 alt.Tooltip("projects:Q", title=t("chart.projects"), format=",.0f")],
+        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=alt.Axis(labelLimit=200)),
+        x=alt.X("sum(projects):Q", title=t("chart.projects"), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("category_label:N", title=t("chart.category"),
+                        scale=alt.Scale(domain=[t(f"category.{c}") for c in categories],
+                                        range=[CATEGORY_COLOURS[c] for c in categories])),
+        order=alt.Order("category_order:Q"),
+        tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")), alt.Tooltip("category_label:N", title=t("chart.category")),
+                 alt.Tooltip("sum(projects):Q", title=t("chart.projects"), format=",.0f")],
     )
-    return chart.properties(height=HEIGHT - 40).configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None)
+    return _configure(chart.properties(height=200))
 
 
 def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
     """Horizontal bars, one per cluster, coloured by level, largest first."""
     data = _with_level_labels(frame)
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("cluster:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("cluster:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("level_label:N", scale=_level_scale(), title=t("chart.level")),
+        color=_level_colour(data),
         tooltip=[alt.Tooltip("cluster:N", title=t("chart.cluster")), alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
-    ).properties(height=max(HEIGHT, 20 * len(data)))
-    return chart.configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None)
+    ).properties(height=max(HEIGHT, 22 * len(data)))
+    return _configure(chart)
 
 
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.Chart:
@@ -174,4 +197,4 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> a
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series_label:N", title=" "),
                  alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
     ).properties(height=220)
-    return chart.configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None)
+    return _configure(chart)

@@ -61,6 +61,7 @@ FORMATTERS: dict[str, Formatter] = {
     "percent": fmt.percent,
     "ratio": fmt.ratio,
     "decimal": lambda v: fmt.number(v, 1),
+    "date": fmt.date,
 }
 
 
@@ -80,10 +81,17 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     same rows and columns as the table, under the same headers."""
     units = units or {}
     labels = labels or {}
-    shown = frame.rename(columns=labels)
-    formats = {labels.get(column, column): FORMATTERS[unit] for column, unit in units.items() if column in frame}
+    # Streamlit writes a missing value as "None"; a column with gaps (and every date column)
+    # is shown as formatted text instead, with "–" for the gaps.
+    gaps = {column: FORMATTERS[unit] for column, unit in units.items()
+            if column in frame and (unit == "date" or frame[column].isna().any())}
+    display = frame.assign(**{column: frame[column].map(formatter) for column, formatter in gaps.items()})
+    display = display.assign(**{column: display[column].fillna("–") for column in display.columns
+                                if column not in units and column != LINK_COLUMN and display[column].isna().any()})
+    shown = display.rename(columns=labels)
+    formats = {labels.get(column, column): FORMATTERS[unit] for column, unit in units.items() if column in frame and column not in gaps}
     config = {}
     if LINK_COLUMN in frame:
         config[LINK_COLUMN] = st.column_config.LinkColumn(t("table.profile"), display_text=t("table.open_profile"), width="small")
     st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, column_config=config, height=height, width="stretch")
-    downloads(shown.drop(columns=[LINK_COLUMN], errors="ignore"), name)
+    downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)

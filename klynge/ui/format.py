@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 NBSP = "\u00a0"
 
 
@@ -52,6 +54,22 @@ def signed(value, decimals: int = 0, unit: str = "") -> str:
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     body = number(abs(value), decimals)
     return f"{sign}{body}{NBSP + unit if unit else ''}"
+
+
+def date(value) -> str:
+    """A date as Norwegians write it: `2023-07-03` -> `03.07.2023`."""
+    if _is_missing(value) or value is pd.NaT:
+        return "–"
+    return value.strftime("%d.%m.%Y")
+
+
+def metric_delta(value, decimals: int = 0, unit: str = "") -> str | None:
+    """A change for `st.metric`, which colours and points its arrow by the leading sign
+    (an ASCII hyphen for a fall); no change and no earlier year show no delta."""
+    if _is_missing(value) or round(float(value), decimals) == 0:
+        return None
+    sign = "+" if value > 0 else "-"
+    return f"{sign}{number(abs(value), decimals)}{NBSP + unit if unit else ''}"
 
 
 # d3-format locale for charts (Vega-Lite `config.locale`): decimal comma, space grouping.

@@ -31,12 +31,40 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def store_filter(flt: Filter, options: FilterOptions) -> None:
+_DEMO = "_klynge_demo"
+
+
+def _run_through_entry_point() -> None:
+    """Rerun via dashboard.py when a page was started on its own.
+
+    Until some session has run `st.navigation`, Streamlit treats a folder named `pages/`
+    beside the entry point as an old-style multipage folder, and a shared link straight to
+    a page (`/medlemmer?...`) runs that file alone, without the sidebar and its filters.
+    Switching that mode off and rerunning makes Streamlit start from the entry point, which
+    then opens the page the link names.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def store_filter(flt: Filter, options: FilterOptions, demo: bool) -> None:
     """Called by the entry point after drawing the sidebar, before the page runs."""
     st.session_state[_FILTER] = flt
     st.session_state[_OPTIONS] = options
+    st.session_state[_DEMO] = demo
 
 
-def current() -> tuple[Filter, FilterOptions]:
-    """The filter the user chose in the sidebar, and the values the filters could take."""
+def start(title_key: str) -> tuple[Filter, FilterOptions]:
+    """Begin a page: its title, the demo-data banner when the data are synthetic; returns the
+    filter the user chose in the sidebar and the values the filters could take."""
+    from klynge.ui import components
+    from klynge.ui.texts import t
+
+    if _FILTER not in st.session_state:
+        _run_through_entry_point()
+    st.title(t(title_key))
+    if st.session_state.get(_DEMO):
+        components.demo_banner()
     return st.session_state[_FILTER], st.session_state[_OPTIONS]

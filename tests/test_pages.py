@@ -1,0 +1,148 @@
+"""Every page, driven through the real entry point with AppTest, on the demo data and on an
+empty database; key figures and chart counts checked against the data layer."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from klynge import metrics, queries
+from klynge.queries import Filter
+from klynge.store.engine import ensure_schema, make_engine
+from klynge.store.importer import load_demo
+from klynge.ui import format as fmt
+from klynge.ui.pages import PAGES
+from tests.conftest import REPO_ROOT
+
+DASHBOARD = str(REPO_ROOT / "dashboard.py")
+PAGE_PATHS = [page.path for page in PAGES]
+# Charts each page draws on the demo data with no filter.
+CHARTS_PER_PAGE = {
+    "pages/oversikt.py": 1,
+    "pages/medlemmer.py": 5,
+    "pages/aktiviteter.py": 4,
+    "pages/finansiering.py": 5,
+    "pages/internasjonalt.py": 4,
+    "pages/klyngeprofil.py": 0,  # until a cluster is chosen
+}
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine)
+    load_demo(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def empty_url(tmp_path_factory):
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page(url: str, page: str, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("KLYNGE_DATABASE_URL", url)
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGE_PATHS[0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS)
+def test_every_page_renders_on_the_demo_data(page, demo_url, monkeypatch):
+    at = open_page(demo_url, page, monkeypatch)
+    assert len(at.title) == 1
+    assert len(charts(at)) == CHARTS_PER_PAGE[page]
+    # The synthetic data is labelled as such on every page.
+    assert any("Demodata" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS)
+def test_every_page_explains_an_empty_database(page, empty_url, monkeypatch):
+    at = open_page(empty_url, page, monkeypatch)
+    assert len(charts(at)) == 0
+    assert any("python -m klynge" in info.value for info in at.info)
+    assert not any("Demodata" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", PAGE_PATHS[:5])
+def test_pages_with_tables_offer_csv_and_excel_downloads(page, demo_url, monkeypatch):
+    at = open_page(demo_url, page, monkeypatch)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels.count("Last ned CSV") >= 1
+    assert labels.count("Last ned CSV") == labels.count("Last ned Excel")
+
+
+def test_overview_key_figures_match_the_data_layer(demo_url, monkeypatch):
+    at = open_page(demo_url, PAGE_PATHS[0], monkeypatch, niva=["Arena", "Arena Pro"], fra="2022", til="2023")
+    engine = make_engine(demo_url)
+    summary = queries.level_summary(engine, Filter(levels=("arena", "arena_pro"), years=(2022, 2023)))
+    expected = metrics.key_figures(summary, 2023)
+    shown = [(m.label, m.value, m.delta) for m in at.metric]
+    assert len(shown) == 2 * len(metrics.KEY_FIGURES)
+    arena = expected[expected["level"] == "arena"].set_index("figure")
+    assert shown[0] == ("Klynger", fmt.integer(arena.loc["clusters", "value"]), fmt.metric_delta(arena.loc["clusters", "change"]))
+    assert shown[1] == ("Medlemmer", fmt.integer(arena.loc["members_total", "value"]),
+                        fmt.metric_delta(arena.loc["members_total", "change"]))
+    assert shown[3][1] == fmt.mnok(arena.loc["funding_triggered_mnok", "value"])
+    pro = expected[expected["level"] == "arena_pro"].set_index("figure")
+    assert shown[5][1] == fmt.integer(pro.loc["clusters", "value"])
+    assert shown[7][1] == fmt.integer(pro.loc["activities_unique_participants", "value"])
+
+
+def test_query_parameters_set_the_filters(demo_url, monkeypatch):
+    at = open_page(demo_url, PAGE_PATHS[0], monkeypatch, niva=["Moden klynge"], fra="2024", til="2024", fylke=["Vestland"])
+    assert at.multiselect(key="niva").value == ["moden"]
+    assert (at.selectbox(key="fra").value, at.selectbox(key="til").value) == (2024, 2024)
+    assert at.multiselect(key="fylke").value == ["Vestland"]
+    engine = make_engine(demo_url)
+    clusters = queries.register_counts(engine, Filter(levels=("moden",), years=(2024, 2024), regions=("Vestland",)))
+    table = at.dataframe[0].value
+    assert len(table) == len(clusters) > 0
+
+
+def test_an_unknown_query_parameter_value_is_ignored(demo_url, monkeypatch):
+    at = open_page(demo_url, PAGE_PATHS[0], monkeypatch, niva=["<script>alert(1)</script>"], fra="1066")
+    assert at.multiselect(key="niva").value == []
+    assert at.selectbox(key="fra").value == queries.filter_options(make_engine(demo_url)).years[0]
+
+
+def test_a_filter_that_matches_nothing_explains_itself(demo_url, monkeypatch):
+    at = open_page(demo_url, PAGE_PATHS[1], monkeypatch, niva=["Tidligfase"], fylke=["Oslo"], sektor=["Tre"])
+    assert any("Ingen rapporter passer" in info.value for info in at.info)
+    assert len(charts(at)) == 0
+
+
+def test_profile_shows_one_cluster_against_its_level(demo_url, monkeypatch):
+    engine = make_engine(demo_url)
+    cluster_id, name = queries.filter_options(engine).clusters[0]
+    at = open_page(demo_url, "pages/klyngeprofil.py", monkeypatch, profil=name)
+    assert at.header[0].value.replace("\\", "") == name
+    history = queries.cluster_history(engine, cluster_id)
+    # 8 figures beside the level median, and members by type.
+    assert len(charts(at)) == 9
+    figures_table = at.dataframe[1].value
+    assert list(figures_table["År"]) == list(history["report_year"])
