@@ -59,8 +59,8 @@ def test_parse_rejects_a_bad_file_on_stderr_with_a_non_zero_exit(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_init_import_export_check_on_a_database(tmp_path):
-    url = f"sqlite:///{tmp_path / 'k.db'}"
+def test_init_import_export_check_on_a_database(tmp_path, database_url):
+    url = database_url  # SQLite and PostgreSQL in turn
     assert klynge("init", "--empty", database=url, tmp_path=tmp_path).returncode == 0
     master_data(tmp_path / "master")
     write_reports_csv(tmp_path / "reports.csv", [example_values(), example_values(report_year=2024, new_jobs=9)])
@@ -86,8 +86,8 @@ def test_init_import_export_check_on_a_database(tmp_path):
     assert "[missing_report] Fjellhelse 2023" in check.stdout and "Fjellhelse 2022" not in check.stdout
 
 
-def test_import_of_a_bad_batch_lists_every_problem_and_exits_non_zero(tmp_path):
-    url = f"sqlite:///{tmp_path / 'k.db'}"
+def test_import_of_a_bad_batch_lists_every_problem_and_exits_non_zero(tmp_path, database_url):
+    url = database_url
     klynge("init", "--empty", database=url, tmp_path=tmp_path)
     master_data(tmp_path / "master")
     write_reports_csv(tmp_path / "bad.csv", [example_values(new_jobs="-1"), example_values(report_year=2024, cluster_name="Ukjent")])

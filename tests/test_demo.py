@@ -302,3 +302,18 @@ def _not_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+@pytest.mark.skipif(not HAS_RENDER, reason="klynge.reports.render is not there yet")
+def test_every_demo_report_round_trips_through_the_export_format(default):
+    """A demo report rendered in the export format (with page breaks, trailing spaces, BOM
+    and CRLF) and parsed again comes back equal, field by field."""
+    from klynge.reports.export import parse_report_bytes
+    from klynge.reports.render import encode_report, render_report
+
+    for index, row in enumerate(default.reports):
+        values = validate_report(row, {}, "reports.csv").values
+        text = render_report(values, page_breaks=True, trailing_spaces=True, seed=index)
+        encoding = "cp1252" if index % 3 == 0 else "utf-8"
+        data = encode_report(text, encoding=encoding, bom=encoding == "utf-8" and index % 2 == 0, crlf=index % 2 == 1)
+        assert parse_report_bytes(data, f"demo-{index}.txt").values == values, row["cluster_name"]
