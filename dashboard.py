@@ -12,14 +12,19 @@ import streamlit as st
 
 from klynge.ui import data, filters
 from klynge.ui.pages import PAGES, store_filter
-from klynge.ui.texts import t
+from klynge.ui.texts import language_switch, t
 
 log = logging.getLogger("klynge.dashboard")
 
+# The language comes first: every text after it, the page titles included, is in it.
+language_switch()
 st.set_page_config(page_title=t("app.title"), page_icon=":material/hub:", layout="wide")
 
-navigation = st.navigation([st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path,
-                                    default=page.default) for page in PAGES])
+sections: dict[str, list] = {}
+for page in PAGES:
+    sections.setdefault(t(page.section_key), []).append(
+        st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path, default=page.default))
+navigation = st.navigation(sections)
 
 try:
     options = data.filter_options()

@@ -47,7 +47,19 @@ def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     out["mgmt_women_share"] = _divide(out["mgmt_paid_women"], out["mgmt_paid_persons"])
     out["prog_projects"] = sum(out[name] for names in PROG_CATEGORIES.values() for name in names)
     out["other_projects"] = sum(out[name] for names in OTHER_CATEGORIES.values() for name in names)
-    out["projects_per_10_members"] = _divide(10 * (out["prog_projects"] + out["other_projects"]), out["members_total"])
+    out["projects_total"] = out["prog_projects"] + out["other_projects"]
+    out["projects_per_10_members"] = _divide(10 * out["projects_total"], out["members_total"])
+    for category in ("competence", "internationalisation", "innovation"):
+        names = PROG_CATEGORIES[category] + OTHER_CATEGORIES[category]
+        out[f"{category}_projects"] = sum(out[name] for name in names)
+    out["intl_projects"] = out["internationalisation_projects"]
+    out["with_international_partners"] = out["prog_with_international_partners"] + out["other_with_international_partners"]
+    out["projects_with_rnd"] = out["prog_with_rnd"] + out["other_with_rnd"]
+    out["rnd_share"] = _divide(out["projects_with_rnd"], out["projects_total"])
+    out["international_partner_share"] = _divide(out["with_international_partners"], out["projects_total"])
+    out["cluster_collaborations"] = out["prog_new_cluster_collaborations"] + out["other_new_cluster_collaborations"]
+    out["international_cluster_collaborations"] = (out["prog_new_cluster_collaborations_international"]
+                                                   + out["other_new_cluster_collaborations_international"])
     clusters = out["clusters"] if "clusters" in out else 1
     out["programme_money_mnok"] = out["level"].map(
         lambda code: float(LEVEL_BY_CODE[code].programme_money_mnok) if code in LEVEL_BY_CODE else 0.0) * clusters

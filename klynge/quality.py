@@ -11,7 +11,9 @@ from sqlalchemy import Engine
 from klynge import queries
 from klynge.domain import MEMBER_TYPES
 
-FINDING_COLUMNS = ["kind", "cluster_id", "cluster", "report_year", "level", "field", "message"]
+# `message` is English (for the CLI); `code` and `params` let the dashboard word a finding in
+# its reader's language.
+FINDING_COLUMNS = ["kind", "cluster_id", "cluster", "report_year", "level", "field", "message", "code", "params"]
 
 # Figures watched for implausible jumps from one year to the next, and the smallest value
 # (in either year) for which a jump means anything.
@@ -40,7 +42,8 @@ def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, first_year: int |
     frame = pd.DataFrame(expected, columns=["cluster_id", "cluster", "report_year", "level"])
     filed = set(zip(keys["cluster_id"], keys["report_year"])) if not keys.empty else set()
     frame = frame[[key not in filed for key in zip(frame["cluster_id"], frame["report_year"])]]
-    frame = frame.assign(kind="missing_report", field=None, message="no annual report for this year")
+    frame = frame.assign(kind="missing_report", field=None, message="no annual report for this year",
+                         code="missing_report", params=[{} for _ in range(len(frame))])
     return frame[FINDING_COLUMNS].reset_index(drop=True)
 
 
@@ -64,10 +67,12 @@ def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.Dat
             in_register = int(counted.loc[key].get(member_type.code, 0))
             in_report = int(report[member_type.report_field])
             if in_register != in_report:
-                differences.append(f"{member_type.code} {in_report} (register {in_register})")
+                differences.append([member_type.code, in_report, in_register])
         if differences:
+            text = ", ".join(f"{code} {in_report} (register {in_register})" for code, in_report, in_register in differences)
             rows.append(("register_mismatch", key[0], report["cluster"], key[1], report["level"], "members_total",
-                         "members by type differ from the register: " + ", ".join(differences)))
+                         "members by type differ from the register: " + text, "register_mismatch",
+                         {"differences": differences}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -88,7 +93,8 @@ def jumps(reports: pd.DataFrame, factor: float) -> pd.DataFrame:
         for index in ordered.index[flagged]:
             row = ordered.loc[index]
             rows.append(("jump", row["cluster_id"], row["cluster"], row["report_year"], row["level"], name,
-                         f"{_number(before[index])} → {_number(now[index])} from the year before"))
+                         f"{_number(before[index])} → {_number(now[index])} from the year before", "jump",
+                         {"before": float(before[index]), "after": float(now[index])}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 

@@ -22,6 +22,9 @@ P = schema.programme_periods
 M = schema.members
 W = schema.report_warnings
 
+# Member types that are companies, for the core-member thresholds.
+COMPANY_TYPES: tuple[str, ...] = ("established", "startup")
+
 # The figures summed per level and year: every count and amount of the report.
 SUMMED_FIELDS: tuple[str, ...] = tuple(name for name in NUMBER_FIELDS if name != "report_year")
 
@@ -143,7 +146,8 @@ def member_register(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
 def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Per cluster: members by type in its register in the last selected year (one column a
     type, named as the report's field: `members_startup` ...), their sum `members_total`,
-    core members, and the cluster's level that year."""
+    core members, core member companies (established companies and start-ups), and the
+    cluster's level that year."""
     year = _register_year(engine, flt)
     active = _active_in(year, year)
     counts = [func.sum(case((and_(active, M.c.member_type == t.code), 1), else_=0)).label(t.report_field) for t in MEMBER_TYPES]
@@ -151,10 +155,12 @@ def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *counts,
         func.sum(case((and_(active, M.c.core_member.is_(True)), 1), else_=0)).label("core_members"),
+        func.sum(case((and_(active, M.c.core_member.is_(True), M.c.member_type.in_(COMPANY_TYPES)), 1), else_=0)
+                 ).label("core_companies"),
     ).select_from(C.outerjoin(M, M.c.cluster_id == C.c.id).outerjoin(P, _level_join(literal(year))))
     query = _where(query, flt, year_column=None).group_by(C.c.id, C.c.name, C.c.region, C.c.sector, LEVEL)
     frame = _frame(engine, query.order_by(C.c.name))
-    numeric = [*MEMBER_COUNT_FIELDS, "core_members"]
+    numeric = [*MEMBER_COUNT_FIELDS, "core_members", "core_companies"]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
     frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
     return frame
@@ -174,7 +180,7 @@ def warnings(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """The consistency warnings stored with the current reports."""
     query = select(
         W.c.cluster_id, C.c.name.label("cluster"), W.c.report_year, LEVEL, W.c.field, W.c.message,
-        W.c.source_file, W.c.line,
+        W.c.code, W.c.params, W.c.source_file, W.c.line,
     ).select_from(W.join(C, C.c.id == W.c.cluster_id).outerjoin(P, _level_join(W.c.report_year)))
     query = _where(query, flt, year_column=W.c.report_year)
     return _frame(engine, query.order_by(W.c.report_year, C.c.name, W.c.field))

@@ -21,19 +21,18 @@ if summary.empty:
 st.caption(t("activities.caption"))
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{figure_label('activities_organised')}**")
+    components.indicator_heading("activities_organised")
     st.altair_chart(charts.level_year_bars(summary, "activities_organised", figure_label("activities_organised")), width="stretch")
 with right:
-    st.markdown(f"**{figure_label('activities_unique_participants')}**")
+    components.indicator_heading("activities_unique_participants")
     st.altair_chart(charts.level_year_bars(summary, "activities_unique_participants", figure_label("activities_unique_participants")),
                     width="stretch")
 
-st.subheader(figure_label("participants_per_activity"))
-st.caption(t("help.participants_per_activity"))
+st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + t("glossary.see"))
 st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio"),
                 width="stretch")
 
-st.subheader(t("activities.ranking", year=year))
+st.subheader(t("activities.ranking", year=year), help=t("glossary.see"))
 reports = data.reports(flt.with_(years=(year, year)))
 if reports.empty:
     components.empty_selection()

@@ -21,13 +21,13 @@ if summary.empty:
 st.caption(t("funding.caption"))
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{figure_label('funding_national_mnok')}**")
+    components.indicator_heading("funding_national_mnok", " (MNOK)")
     st.altair_chart(charts.level_year_bars(summary, "funding_national_mnok", t("unit.mnok"), "mnok"), width="stretch")
 with right:
-    st.markdown(f"**{figure_label('funding_eu_mnok')}**")
+    components.indicator_heading("funding_eu_mnok", " (MNOK)")
     st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok"), width="stretch")
 
-st.subheader(t("funding.leverage", year=year))
+st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + t("glossary.see"))
 st.caption(t("funding.rules"))
 this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
 columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
@@ -36,7 +36,7 @@ units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok"
 labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_label(name) for name in columns}}
 components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
                  t("funding.levels_file", year=year), units=units, labels=labels)
-st.markdown(f"**{t('funding.leverage_trend')}**")
+components.indicator_heading("leverage")
 st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
                 width="stretch")
 
@@ -55,7 +55,7 @@ if not reports.empty:
     projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
     for column, financing in zip(st.columns(2), ("programme", "other")):
         with column:
-            st.markdown(f"**{t(f'financing.{financing}')}**")
+            st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + t("glossary.see"))
             st.altair_chart(charts.project_bars(projects[projects["financing"] == financing]), width="stretch")
     projects["level"] = projects["level"].map(level_label)
     wide = projects.assign(

@@ -19,30 +19,19 @@ summary = data.summary_with_derived(flt)
 if summary.empty:
     components.empty_selection()
     st.stop()
-summary = summary.assign(
-    intl_projects=summary["prog_intl_fairs"] + summary["prog_intl_training"] + summary["prog_intl_market_positions"]
-    + summary["other_intl_projects"],
-    with_international_partners=summary["prog_with_international_partners"] + summary["other_with_international_partners"],
-    international_cluster_collaborations=summary["prog_new_cluster_collaborations_international"]
-    + summary["other_new_cluster_collaborations_international"],
-)
-
-st.subheader(figure_label("international_activities_new"))
+components.indicator_heading("international_activities_new")
 st.altair_chart(charts.level_year_bars(summary, "international_activities_new", figure_label("international_activities_new")),
                 width="stretch")
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{figure_label('intl_projects')}**")
-    st.caption(t("help.intl_projects"))
+    components.indicator_heading("intl_projects")
     st.altair_chart(charts.level_year_bars(summary, "intl_projects", figure_label("intl_projects")), width="stretch")
 with right:
-    st.markdown(f"**{figure_label('with_international_partners')}**")
-    st.caption(t("help.with_international_partners"))
+    components.indicator_heading("with_international_partners")
     st.altair_chart(charts.level_year_bars(summary, "with_international_partners", figure_label("with_international_partners")),
                     width="stretch")
-st.markdown(f"**{figure_label('international_cluster_collaborations')}**")
-st.caption(t("help.international_cluster_collaborations"))
+components.indicator_heading("international_cluster_collaborations")
 st.altair_chart(charts.level_trend(summary, "international_cluster_collaborations",
                                    figure_label("international_cluster_collaborations")), width="stretch")
 

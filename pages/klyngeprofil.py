@@ -29,11 +29,20 @@ info = data.clusters(Filter(clusters=(cluster_id,)))
 history = metrics.with_derived(data.cluster_history(cluster_id))
 periods = data.periods(Filter(clusters=(cluster_id,)))
 cluster = info.iloc[0]
+
+
+def esca_text(row) -> str | None:
+    if not isinstance(row["esca_label"], str):
+        return None
+    label = t(f"esca.{row['esca_label']}")
+    return f"{label} ({row['esca_year']:.0f})" if row["esca_year"] == row["esca_year"] else label
+
+
 st.header(plain(cluster["cluster"]))
 facts = [
     (t("col.level"), level_label(cluster["level"]) + (f" · {cluster['brand']}" if isinstance(cluster["brand"], str) else "")),
     (t("col.region"), cluster["region"]), (t("col.sector"), cluster["sector"]), (t("col.orgnr"), cluster["orgnr"]),
-    (t("col.esca"), f"{t('esca.' + cluster['esca_label'])} ({cluster['esca_year']:.0f})" if isinstance(cluster["esca_label"], str) else None),
+    (t("col.esca"), esca_text(cluster)),
 ]
 for column, (label, value) in zip(st.columns(len(facts)), facts):
     column.markdown(f"**{label}**  \n{plain(value) if isinstance(value, str) and value else '–'}")
@@ -69,7 +78,7 @@ else:
             own_level[["report_year", figure]].rename(columns={figure: "value"}).assign(series="median"),
         ])
         with grid[index % 2]:
-            st.markdown(f"**{figure_label(figure)}**" + (" (MNOK)" if unit == "mnok" else ""))
+            components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
             st.altair_chart(charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
     table = history[["report_year", "level", *figures]].assign(level=history["level"].map(level_label))
     components.table(table, t("profile.figures_file", name=cluster["cluster"]),
@@ -84,7 +93,8 @@ if register.empty:
 else:
     counts = data.register_counts(Filter(clusters=(cluster_id,), years=(last_year, last_year)))
     composition = metrics.member_composition(counts, ["cluster"])
-    st.caption(t("profile.members_caption", year=last_year, count=len(register)))
+    st.caption(t("profile.members_caption", year=last_year, count=len(register)),
+               help=t("definition.member_types") + "\n\n" + t("glossary.see"))
     st.altair_chart(charts.composition(composition, "cluster", t("chart.cluster"), horizontal=True), width="stretch")
     shown = register.assign(member_type=register["member_type"].map(member_type_label),
                             core_member=register["core_member"].map(lambda core: t("common.yes") if core else t("common.no")))[

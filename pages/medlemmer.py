@@ -25,10 +25,10 @@ measure = st.segmented_control(t("members.measure"), ["members", "share"], defau
 by_level = metrics.member_composition(reports, ["level"])
 by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
 by_level["level"] = by_level["level"].map(level_label)
-st.markdown(f"**{t('members.per_level')}**")
+st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
 st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=charts.level_label_order()),
                 width="stretch")
-st.markdown(f"**{t('members.per_cluster')}**")
+st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
 by_cluster = metrics.member_composition(reports, ["cluster"])
 st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
 table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
@@ -36,7 +36,7 @@ table.columns = [t("col.level") if c == "level" else member_type_label(c) for c 
 components.table(table, t("members.composition_file", year=year),
                  units={c: "count" for c in table.columns if c != t("col.level")})
 
-st.subheader(t("members.five_point"))
+st.subheader(t("members.five_point"), help=t("help.five_point") + "\n\n" + t("glossary.see"))
 st.caption(t("members.five_point_caption", year=year))
 register = data.register_counts(flt.with_(years=(year, year)))
 register = register[register["members_total"] > 0]
@@ -58,7 +58,7 @@ else:
                 "missing": t("col.points_missing"), **{code: t(f"five_point.{code}") for code in points}},
     )
 
-st.subheader(t("members.partners"))
+st.subheader(t("members.partners"), help=t("definition.partners_total") + "\n\n" + t("glossary.see"))
 summary = data.summary_with_derived(flt)
 st.altair_chart(charts.level_year_bars(summary, "partners_total", t("figure.partners_total")), width="stretch")
 
@@ -66,10 +66,10 @@ st.subheader(t("members.gender"))
 st.caption(t("members.gender_caption"))
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{t('members.gender_steering')}**")
+    components.indicator_heading("steering_women_share")
     st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent"), width="stretch")
 with right:
-    st.markdown(f"**{t('members.gender_management')}**")
+    components.indicator_heading("mgmt_women_share")
     st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent"), width="stretch")
 per_cluster = metrics.with_derived(reports)
 gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[

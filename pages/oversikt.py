@@ -33,7 +33,7 @@ for level in sorted(this_year["level"].unique(), key=metrics.level_order):
             column.metric(t(f"metric.{figure}"), FORMAT.get(figure, fmt.integer)(row["value"]),
                           delta=fmt.metric_delta(row["change"], 1 if unit else 0, unit), help=t(f"help.{figure}"))
 
-st.subheader(t("overview.trend"))
+st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + t("glossary.see"))
 trend = data.summary_with_derived(flt)
 choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, default=metrics.KEY_FIGURES[0],
                               format_func=figure_label, key="trend", bind="query-params")

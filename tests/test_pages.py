@@ -25,7 +25,14 @@ CHARTS_PER_PAGE = {
     "pages/finansiering.py": 5,
     "pages/internasjonalt.py": 4,
     "pages/klyngeprofil.py": 0,  # until a cluster is chosen
+    "pages/maloppnaelse.py": 19,  # one per indicator of each goal
+    "pages/sammenlign.py": 0,  # until clusters are chosen
+    "pages/kvalifisering.py": 0,
+    "pages/datakvalitet.py": 0,
+    "pages/ordliste.py": 0,
 }
+# Pages whose tables can be downloaded with no choice made on the page.
+TABLE_PAGES = [path for path in PAGE_PATHS if path not in ("pages/klyngeprofil.py", "pages/sammenlign.py")]
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +91,12 @@ def test_every_page_renders_on_the_demo_data(page, demo_url, monkeypatch):
 def test_every_page_explains_an_empty_database(page, empty_url, monkeypatch):
     at = open_page(empty_url, page, monkeypatch)
     assert len(charts(at)) == 0
-    assert any("python -m klynge" in info.value for info in at.info)
+    if page != "pages/ordliste.py":  # the glossary needs no data
+        assert any("python -m klynge" in info.value for info in at.info)
     assert not any("Demodata" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("page", PAGE_PATHS[:5])
+@pytest.mark.parametrize("page", TABLE_PAGES)
 def test_pages_with_tables_offer_csv_and_excel_downloads(page, demo_url, monkeypatch):
     at = open_page(demo_url, page, monkeypatch)
     labels = [button.proto.label for button in at.get("download_button")]
@@ -146,3 +154,78 @@ def test_profile_shows_one_cluster_against_its_level(demo_url, monkeypatch):
     assert len(charts(at)) == 9
     figures_table = at.dataframe[1].value
     assert list(figures_table["År"]) == list(history["report_year"])
+
+
+def test_qualification_shows_each_cluster_against_the_data_layers_assessment(demo_url, monkeypatch):
+    from klynge import qualification
+
+    at = open_page(demo_url, "pages/kvalifisering.py", monkeypatch, fra="2024", til="2024", mot="Arena Pro")
+    engine = make_engine(demo_url)
+    flt = Filter(years=(2024, 2024))
+    facts = qualification.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt),
+                                        queries.clusters(engine, flt))
+    expected = qualification.assess(facts, ("arena_pro",))
+    matrix = at.dataframe[2].value.set_index("Klynge")
+    assert len(matrix) == facts["cluster_id"].nunique()
+    missed = expected[expected["status"] == qualification.MISSED].groupby("cluster").size()
+    for cluster, row in matrix.iterrows():
+        assert row["Krav ikke oppfylt"] == missed.get(cluster, 0)
+    core = expected[expected["criterion"] == "core_companies"].set_index("cluster")
+    for cluster, row in matrix.iterrows():
+        status = core.loc[cluster]
+        cell = row["Kjernemedlemsbedrifter"]
+        if status["status"] == qualification.MET:
+            assert cell == f"✓ {int(status['actual'])}"
+        elif status["status"] == qualification.MISSED:
+            assert cell == f"✗ {int(status['actual'])} (mangler {int(status['gap'])})"
+    ready = at.dataframe[1].value
+    assert set(ready["Klynge"]) == set(qualification.ready_for_next_level(qualification.assess(facts))["cluster"])
+
+
+def test_data_quality_follows_the_jump_factor_in_the_url(demo_url, monkeypatch):
+    from klynge import quality
+
+    engine = make_engine(demo_url)
+    jumps = []
+    for factor in (2, 10):
+        st.cache_data.clear()
+        at = open_page(demo_url, "pages/datakvalitet.py", monkeypatch, faktor=str(factor))
+        findings = quality.findings(engine, Filter(), factor)
+        tiles = {m.label: m.value for m in at.metric}
+        assert tiles["Store hopp"] == str(int((findings["kind"] == "jump").sum()))
+        assert tiles["Manglende rapporter"] == str(int((findings["kind"] == "missing_report").sum()))
+        jumps.append(int((findings["kind"] == "jump").sum()))
+    assert jumps[0] > jumps[1]  # the factor took effect
+
+
+def test_compare_keeps_the_chosen_clusters_in_the_url(demo_url, monkeypatch):
+    engine = make_engine(demo_url)
+    names = [name for _, name in queries.filter_options(engine).clusters[:3]]
+    at = open_page(demo_url, "pages/sammenlign.py", monkeypatch, sammenlign=names)
+    assert [at.multiselect(key="sammenlign").format_func(v) for v in at.multiselect(key="sammenlign").value] == names
+    assert len(charts(at)) == 10
+    table = at.dataframe[0].value
+    assert set(table["Klynge"]) == set(names)
+
+
+def test_goal_attainment_shows_every_goal_with_its_indicators_defined(demo_url, monkeypatch):
+    from klynge.indicators import GOALS
+    from klynge.ui.catalogue_nb import NB
+
+    at = open_page(demo_url, "pages/maloppnaelse.py", monkeypatch)
+    subheaders = [h.value for h in at.subheader]
+    assert subheaders == [NB[f"goal.{goal.key}"] for goal in GOALS]
+    captions = {c.value for c in at.caption}
+    for goal in GOALS:
+        for key in goal.indicators:
+            assert NB[f"definition.{key}"] in captions
+
+
+def test_glossary_lists_every_indicator(demo_url, monkeypatch):
+    from klynge.indicators import INDICATORS
+    from klynge.ui.catalogue_nb import NB
+
+    at = open_page(demo_url, "pages/ordliste.py", monkeypatch)
+    shown = " ".join(m.value for m in at.markdown)
+    for indicator in INDICATORS:
+        assert NB[f"figure.{indicator.key}"] in shown and NB[f"definition.{indicator.key}"] in shown

@@ -8,6 +8,7 @@ on the order of a dict or set.
 
 The module scales to benchmark sizes (thousands of clusters over twenty years): clusters are
 planned in memory, but members and reports are streamed to the CSV writers cluster by cluster.
+`PRESETS` names the sizes the benchmark (`bench/run.py`) uses.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ REPORT_COLUMNS = ("cluster_id", *FIELD_NAMES)
 EXPORT_FOLDER = "reports"
 # Clusters (per 45) that end a few core members short of their level's threshold.
 SHORT_OF_CORE_PER_45 = 3
+
+# Named sizes: keyword arguments for `generate`. "national" is the committed sample_data/.
+# "europe" is 5,000 clusters over 20 years that mostly report every year (few enter late,
+# few leave) with registers of about 100: about 96,000 reports and 505,000 memberships.
+PRESETS: dict[str, dict[str, Any]] = {
+    "national": {},
+    "europe": {"n_clusters": 5000, "first_year": 2006, "last_year": 2025, "members_scale": 0.48,
+               "late_share": 0.05, "leaving": 0.1, "n_export_files": 0},
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,8 @@ def _open(path: Path):
     return path.open("w", encoding="utf-8", newline="")
 
 
-def _check(n_clusters: int, first_year: int, last_year: int, members_scale: float, n_export_files: int) -> None:
+def _check(n_clusters: int, first_year: int, last_year: int, members_scale: float, n_export_files: int,
+           late_share: float, leaving: float) -> None:
     if n_clusters < 1:
         raise ValueError(f"n_clusters must be at least 1, got {n_clusters}")
     if not 1990 < first_year <= last_year <= 2100:
@@ -96,17 +107,26 @@ def _check(n_clusters: int, first_year: int, last_year: int, members_scale: floa
         raise ValueError(f"members_scale must be above 0 and at most 20, got {members_scale}")
     if n_export_files < 0:
         raise ValueError(f"n_export_files must not be negative, got {n_export_files}")
+    if not 0 <= late_share <= 1:
+        raise ValueError(f"late_share must be between 0 and 1, got {late_share}")
+    if not 0 <= leaving <= 10:
+        raise ValueError(f"leaving must be between 0 and 10, got {leaving}")
 
 
 def generate(out_dir: Path, *, n_clusters: int = 45, first_year: int = 2019, last_year: int = 2025,
-             members_scale: float = 1.0, n_export_files: int = 6, seed: int = 20240601) -> DemoSummary:
+             members_scale: float = 1.0, n_export_files: int = 6, seed: int = 20240601,
+             late_share: float = planning.LATE_SHARE, leaving: float = 1.0) -> DemoSummary:
     """Write the demo data set into `out_dir` (created if needed; our files are overwritten,
-    and earlier text exports in `out_dir/reports/` removed) and say what was written."""
-    _check(n_clusters, first_year, last_year, members_scale, n_export_files)
+    and earlier text exports in `out_dir/reports/` removed) and say what was written.
+
+    `late_share` caps the share of clusters that enter during the years and `leaving` scales
+    how often a cluster leaves the programme (1 = as the demo); with less of either, clusters
+    report in more of the years."""
+    _check(n_clusters, first_year, last_year, members_scale, n_export_files, late_share, leaving)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    plans = planning.plan_ladders(rng, n_clusters, first_year, last_year)
+    plans = planning.plan_ladders(rng, n_clusters, first_year, last_year, late_share=late_share, leaving=leaving)
     planning.name_clusters(rng, plans)
     cases = planning.pick_cases(rng, plans, last_year, n_export_files)
     short_of_core = _pick_short_of_core(rng, plans, last_year)

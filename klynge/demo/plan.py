@@ -91,19 +91,25 @@ def _weighted(rng: random.Random, options: tuple[tuple[str, float], ...]) -> str
     return options[-1][0]
 
 
-def _ladder(rng: random.Random, first_year: int, last_year: int) -> tuple[int, list[Period], int]:
+def fates(leaving: float) -> tuple[tuple[str, float], ...]:
+    """FATES with the chance of each way of leaving multiplied by `leaving` (1 = as FATES)."""
+    return tuple((fate, weight if fate == "stay" else weight * leaving) for fate, weight in FATES)
+
+
+def _ladder(rng: random.Random, first_year: int, last_year: int, late_share: float = LATE_SHARE,
+            fate_weights: tuple[tuple[str, float], ...] = FATES) -> tuple[int, list[Period], int]:
     """One cluster's entry year, periods and last report year."""
     span = last_year - first_year + 1
     # Entry years are spread evenly from OLDEST_ENTRY years before the first demo year to the
-    # last but one, except that at most LATE_SHARE of the clusters enter during the demo years.
-    late_share = min(LATE_SHARE, (span - 1) / (span + OLDEST_ENTRY))
+    # last but one, except that at most `late_share` of the clusters enter during the demo years.
+    late_share = min(late_share, (span - 1) / (span + OLDEST_ENTRY))
     if rng.random() < late_share:
         offset = rng.randint(1, span - 1)
     else:
         offset = rng.randint(-OLDEST_ENTRY, 0)
     entry = first_year + offset
     tidligfase_years = rng.choice((1, 1, 2, 2, 3, 4)) if rng.random() < (0.6 if offset > 0 else 0.35) else 0
-    fate = _weighted(rng, FATES)
+    fate = _weighted(rng, fate_weights)
     if fate == "leave_from_tidligfase" and not tidligfase_years:
         fate = "stay"
     arena_years = ARENA_YEARS if rng.random() < 0.9 else ARENA_YEARS - 1
@@ -159,9 +165,15 @@ def level_balance(plans: list[ClusterPlan], first_year: int, last_year: int) -> 
     return score, (last_year - first_year + 1) * sum(least.values())
 
 
-def plan_ladders(rng: random.Random, n_clusters: int, first_year: int, last_year: int) -> list[ClusterPlan]:
+def plan_ladders(rng: random.Random, n_clusters: int, first_year: int, last_year: int, *,
+                 late_share: float = LATE_SHARE, leaving: float = 1.0) -> list[ClusterPlan]:
     """Every cluster's ladder; drawn again until every level is well represented in every
-    demo year (see `level_balance`), keeping the best draw when that cannot be had."""
+    demo year (see `level_balance`), keeping the best draw when that cannot be had.
+
+    `late_share` caps the share of clusters that enter during the demo years, and `leaving`
+    scales the chance that a cluster leaves the programme (see `fates`): lower values give
+    clusters that report in more of the years."""
+    fate_weights = fates(leaving)
     sectors = [SECTORS[i % len(SECTORS)] for i in range(n_clusters)]
     regions = [REGIONS[i % len(REGIONS)] for i in range(n_clusters)]
     rng.shuffle(sectors)
@@ -171,7 +183,7 @@ def plan_ladders(rng: random.Random, n_clusters: int, first_year: int, last_year
     for _ in range(max(1, PLAN_BUDGET // n_clusters)):
         plans = []
         for index in range(n_clusters):
-            entry, periods, stop = _ladder(rng, first_year, last_year)
+            entry, periods, stop = _ladder(rng, first_year, last_year, late_share, fate_weights)
             years = list(range(max(entry, first_year), stop + 1))
             plans.append(ClusterPlan(index + 1, sectors[index], regions[index], entry, periods, years))
         score, full = level_balance(plans, first_year, last_year)

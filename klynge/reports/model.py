@@ -28,6 +28,10 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+    # For consistency warnings: the kind of check and its figures, so that the dashboard can
+    # word the warning in its own language.
+    code: str | None = field(default=None, compare=False)
+    params: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}, line {self.line}"
@@ -76,7 +80,10 @@ class Report:
 # Each converter accepts what a text export, a CSV cell or an Excel cell can hold, and
 # raises ValueError with a message meant for the person who wrote the file.
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Spaces group digits ("1 234"). Python also counts line, paragraph and record separators
+# (\n, \x1c-\x1f, \x85, \u2028 ...) as whitespace, but one inside a number is damage:
+# "5<separator>4" must not become 54.
+_SPACES = re.compile(r"[^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 _INT = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _MNOK = re.compile(r"\s*MNOK\s*$", re.IGNORECASE)
@@ -106,8 +113,8 @@ def to_count(value: Any) -> int:
         number = int(value)
     elif isinstance(value, Decimal) and value == value.to_integral_value():
         number = int(value)
-    elif isinstance(value, str) and _INT.fullmatch(_SPACES.sub("", value)):
-        number = int(_SPACES.sub("", value))
+    elif isinstance(value, str) and _INT.fullmatch(digits := _SPACES.sub("", value.strip())):
+        number = int(digits)
     else:
         raise ValueError(f"expected a whole number, got {_short(value)}")
     if number < 0:
@@ -251,8 +258,8 @@ def validate_report(raw: dict[str, Any], lines: dict[str, int], file: str, fallb
                                      f"is not a plausible year: {values['report_year']}")])
     report = Report(values=values, source=file, lines=dict(lines), fallback_line=fallback_line)
     report.warnings = [
-        Problem(file, lines.get(name, fallback_line), name, message)
-        for name, message in consistency_warnings(values)
+        Problem(file, lines.get(check.field, fallback_line), check.field, check.message, check.code, check.params)
+        for check in consistency_checks(values)
     ]
     return report
 
@@ -271,39 +278,63 @@ _MEMBER_FIELDS = (
 )
 
 
-def consistency_warnings(v: dict[str, Any]) -> list[tuple[str, str]]:
-    """The checks of DOMAIN.md that one report can fail while still being usable."""
-    found: list[tuple[str, str]] = []
+# English messages of the consistency checks (the CLI's language); the dashboard words them
+# from its catalogue (`warning.<code>`) with the same parameters.
+WARNING_MESSAGES: dict[str, str] = {
+    "members_sum": "members by type add up to {by_type}, not to the total of {total}",
+    "exceeds": "{part} ({part_value}) exceeds {whole} ({whole_value})",
+    "fte_without_paid": "{fte} FTE reported with no paid persons in the management",
+    "projects_exceed": "{part} ({part_value}) exceeds the {financing} projects ({total})",
+    "period_order": "the period ends ({end}) before it starts ({start})",
+    "period_outside_year": "the period {start}–{end} lies outside the report year {year}",
+}
 
-    def at_most(part: str, whole: str | int, what: str) -> None:
-        limit = v[whole] if isinstance(whole, str) else whole
-        if v[part] > limit:
-            found.append((part, f"{what} ({v[part]}) exceeds {whole if isinstance(whole, str) else 'the total'} ({limit})"))
+
+@dataclass(frozen=True)
+class Check:
+    """A consistency warning: the field it is about, its kind and the figures involved."""
+
+    field: str
+    code: str
+    params: dict[str, Any]
+
+    @property
+    def message(self) -> str:
+        return WARNING_MESSAGES[self.code].format(**self.params)
+
+
+def consistency_checks(v: dict[str, Any]) -> list[Check]:
+    """The checks of DOMAIN.md that one report can fail while still being usable."""
+    found: list[Check] = []
+
+    def at_most(part: str, whole: str) -> None:
+        if v[part] > v[whole]:
+            found.append(Check(part, "exceeds", {"part": part, "part_value": v[part], "whole": whole, "whole_value": v[whole]}))
 
     by_type = sum(v[name] for name in _MEMBER_FIELDS)
     if by_type != v["members_total"]:
-        found.append(("members_total", f"members by type add up to {by_type}, not to the total of {v['members_total']}"))
-    at_most("steering_business_reps", "steering_members", "company representatives in the steering group")
-    at_most("steering_women", "steering_members", "women in the steering group")
-    at_most("mgmt_paid_women", "mgmt_paid_persons", "women in the paid management")
+        found.append(Check("members_total", "members_sum", {"by_type": by_type, "total": v["members_total"]}))
+    at_most("steering_business_reps", "steering_members")
+    at_most("steering_women", "steering_members")
+    at_most("mgmt_paid_women", "mgmt_paid_persons")
     if v["mgmt_paid_persons"] == 0 and v["mgmt_fte"] > 0:
-        found.append(("mgmt_fte", f"{v['mgmt_fte']} FTE reported with no paid persons in the management"))
-    at_most("prog_new_cluster_collaborations_international", "prog_new_cluster_collaborations",
-            "collaborations with international clusters (programme-financed)")
-    at_most("other_new_cluster_collaborations_international", "other_new_cluster_collaborations",
-            "collaborations with international clusters (not programme-financed)")
-    prog_total = sum(v[name] for name in _PROG_PROJECTS)
-    other_total = sum(v[name] for name in _OTHER_PROJECTS)
-    for name, what in (("prog_with_international_partners", "projects with international partners"),
-                       ("prog_with_rnd", "projects with R&D")):
-        if v[name] > prog_total:
-            found.append((name, f"{what} ({v[name]}) exceeds the programme-financed projects ({prog_total})"))
-    for name, what in (("other_with_international_partners", "projects with international partners"),
-                       ("other_with_rnd", "projects with R&D")):
-        if v[name] > other_total:
-            found.append((name, f"{what} ({v[name]}) exceeds the projects not financed by the programme ({other_total})"))
+        found.append(Check("mgmt_fte", "fte_without_paid", {"fte": float(v["mgmt_fte"])}))
+    at_most("prog_new_cluster_collaborations_international", "prog_new_cluster_collaborations")
+    at_most("other_new_cluster_collaborations_international", "other_new_cluster_collaborations")
+    totals = {"programme": sum(v[name] for name in _PROG_PROJECTS), "other": sum(v[name] for name in _OTHER_PROJECTS)}
+    for financing, prefix in (("programme", "prog"), ("other", "other")):
+        for name in (f"{prefix}_with_international_partners", f"{prefix}_with_rnd"):
+            if v[name] > totals[financing]:
+                found.append(Check(name, "projects_exceed", {"part": name, "part_value": v[name], "financing": financing,
+                                                             "total": totals[financing]}))
+    start, end = v["period_start"].isoformat(), v["period_end"].isoformat()
     if v["period_start"] > v["period_end"]:
-        found.append(("period_end", f"the period ends ({v['period_end']}) before it starts ({v['period_start']})"))
+        found.append(Check("period_end", "period_order", {"start": start, "end": end}))
     if v["period_start"].year != v["report_year"] and v["period_end"].year != v["report_year"]:
-        found.append(("period_start", f"the period {v['period_start']}–{v['period_end']} lies outside the report year {v['report_year']}"))
+        found.append(Check("period_start", "period_outside_year", {"start": start, "end": end, "year": v["report_year"]}))
     return found
+
+
+def consistency_warnings(v: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, English message) of each consistency check the report fails."""
+    return [(check.field, check.message) for check in consistency_checks(v)]

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 
-from klynge.store import schema
+from klynge.store import migrate, schema
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,11 @@ def has_schema(engine: Engine) -> bool:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create every missing table; existing tables and their rows are left alone."""
-    schema.metadata.create_all(engine)
+    """Bring the schema to the head of the migrations, keeping every row: an empty database
+    gets the whole schema, one made before Alembic is recognised and upgraded. At head
+    already, this only reads the version."""
+    if migrate.current_revision(engine) != migrate.head_revision():
+        migrate.upgrade(engine)
 
 
 def is_demo(engine: Engine) -> bool:

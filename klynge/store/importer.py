@@ -198,7 +198,8 @@ def _write_reports(conn: Connection, batch: Batch, result: ImportResult, import_
         else:
             replaced.append((current[key][0], row))
         warning_rows += [{"cluster_id": key[0], "report_year": key[1], "field": w.field, "line": w.line,
-                          "message": w.message, "source_file": w.file} for w in report.warnings]
+                          "message": w.message, "code": w.code, "params": w.params, "source_file": w.file}
+                         for w in report.warnings]
         result.warnings += report.warnings
     for old_id, row in replaced:
         _keep_revision(conn, old_id, row["source_file"], now)
@@ -222,7 +223,7 @@ def _keep_revision(conn: Connection, report_id: int, replaced_by: str, now: dt.d
         cluster_id=old["cluster_id"], report_year=old["report_year"],
         report_values=jsonable({name: old[name] for name in FIELD_NAMES}),
         content_hash=old["content_hash"], source_file=old["source_file"], imported_at=old["imported_at"],
-        replaced_at=now, replaced_by_file=replaced_by,
+        replaced_at=now, replaced_by_file=replaced_by, import_id=old["import_id"],
     ))
 
 

@@ -1,5 +1,9 @@
 """The database schema (SQLAlchemy Core). Every other module reads and writes through these
-tables; the indexes are chosen for the read API in `klynge.queries`."""
+tables; the indexes are chosen for the read API in `klynge.queries`.
+
+This is the schema at the head of the migrations in `migrations/versions/`: a change here
+goes with a new migration (`python -m klynge.store.migrate revision "what changes"`), and
+tests/test_migrations.py checks that the two agree."""
 
 from __future__ import annotations
 
@@ -162,6 +166,9 @@ report_revisions = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("replaced_at", DateTime(timezone=True), nullable=False),
     Column("replaced_by_file", Text, nullable=False),
+    # The import that wrote this version (as annual_reports.import_id); NULL for revisions
+    # kept before migration 0002.
+    Column("import_id", Integer, ForeignKey("import_log.id")),
     Index("ix_report_revisions_cluster_year", "cluster_id", "report_year"),
 )
 
@@ -175,6 +182,9 @@ report_warnings = Table(
     Column("field", String(64)),
     Column("line", Integer),
     Column("message", Text, nullable=False),
+    # The kind of check and its figures (klynge.reports.model.Check), for wording it in the UI.
+    Column("code", String(40)),
+    Column("params", JSON),
     Column("source_file", Text, nullable=False),
     Index("ix_report_warnings_cluster_year", "cluster_id", "report_year"),
 )

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
-from klynge.ui.format import VEGA_LOCALE
+from klynge.ui.format import vega_locale
 from klynge.ui.texts import level_label, member_type_label, t
 
 LEVEL_COLOURS = {
@@ -43,14 +43,15 @@ def _member_type_scale() -> alt.Scale:
                      range=[MEMBER_TYPE_COLOURS[c] for c in MEMBER_TYPE_CODES])
 
 
-def _configure(chart: alt.Chart) -> alt.Chart:
-    """Norwegian number formats, and legends below the chart in rows of four that wrap
-    instead of running off the edge."""
-    return chart.configure(locale=VEGA_LOCALE).configure_legend(orient="bottom", title=None, labelLimit=220, columns=4)
+def _configure(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
+    """The reader's number formats, and legends below the chart in rows that wrap instead
+    of running off the edge (fewer columns for narrow charts)."""
+    return chart.configure(locale=vega_locale()).configure_legend(
+        orient="bottom", title=None, labelLimit=220 if legend_columns > 2 else 130, columns=legend_columns)
 
 
-def _finish(chart: alt.Chart) -> alt.Chart:
-    return _configure(chart.properties(height=HEIGHT))
+def _finish(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
+    return _configure(chart.properties(height=HEIGHT), legend_columns)
 
 
 def _axis_format(unit: str) -> str:
@@ -92,8 +93,9 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     return _finish(chart)
 
 
-def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
-    """One line per level over the years. `frame` has `report_year`, `level` and `value`."""
+def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", narrow: bool = False) -> alt.Chart:
+    """One line per level over the years. `frame` has `report_year`, `level` and `value`;
+    `narrow` for a chart in a third of the page."""
     data = _with_level_labels(frame)
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
@@ -103,7 +105,7 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
     )
-    return _finish(chart)
+    return _finish(chart, 2 if narrow else 4)
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
@@ -198,3 +200,18 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> a
                  alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
     ).properties(height=220)
     return _configure(chart)
+
+
+def compare_lines(frame: pd.DataFrame, title: str, unit: str, series_scale: alt.Scale) -> alt.Chart:
+    """Clusters (solid) beside the medians of their levels (dashed) over the years. `frame`
+    has `report_year`, `series` (a cluster's name or a median's label), `kind` ('cluster' or
+    'median') and `value`; `series_scale` keeps each cluster's colour the same on every chart."""
+    chart = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        color=alt.Color("series:N", scale=series_scale, title=None),
+        strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(domain=["cluster", "median"], range=[[1, 0], [5, 4]])),
+        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
+    ).properties(height=240)
+    return _configure(chart, legend_columns=2)

@@ -95,3 +95,9 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
         config[LINK_COLUMN] = st.column_config.LinkColumn(t("table.profile"), display_text=t("table.open_profile"), width="small")
     st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, column_config=config, height=height, width="stretch")
     downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
+
+
+def indicator_heading(key: str, suffix: str = "") -> None:
+    """A chart's heading: the indicator's name, with its definition and a link to the
+    glossary in the help tooltip."""
+    st.markdown(f"**{t(f'figure.{key}')}**{suffix}", help=f"{t(f'definition.{key}')}\n\n{t('glossary.see')}")

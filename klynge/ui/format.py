@@ -1,6 +1,7 @@
-"""Numbers as Norwegian readers write them: `1 234`, `4,5 MNOK`, `23 %`.
+"""Numbers as the reader writes them: `1 234`, `4,5 MNOK`, `23 %` in bokmål, and
+`1,234`, `4.5 MNOK`, `23%` in English.
 
-The thousands separator is a no-break space, so a number never wraps across lines.
+The Norwegian thousands separator is a no-break space, so a number never wraps.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ import math
 
 import pandas as pd
 
+from klynge.ui.texts import language
+
 NBSP = "\u00a0"
+# (thousands separator, decimal mark, space before %) per language
+_STYLE = {"nb": (NBSP, ",", NBSP), "en": (",", ".", "")}
 
 
 def _is_missing(value) -> bool:
@@ -21,7 +26,8 @@ def number(value, decimals: int = 0) -> str:
     if _is_missing(value):
         return "–"
     text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
-    return text.replace(",", NBSP).replace(".", ",")
+    thousands, decimal, _ = _STYLE[language()]
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
 def integer(value) -> str:
@@ -39,7 +45,7 @@ def percent(share, decimals: int = 0) -> str:
     """A share between 0 and 1: `0.23` -> `23 %`."""
     if _is_missing(share):
         return "–"
-    return f"{number(100 * float(share), decimals)}{NBSP}%"
+    return f"{number(100 * float(share), decimals)}{_STYLE[language()][2]}%"
 
 
 def ratio(value, decimals: int = 1) -> str:
@@ -57,10 +63,10 @@ def signed(value, decimals: int = 0, unit: str = "") -> str:
 
 
 def date(value) -> str:
-    """A date as Norwegians write it: `2023-07-03` -> `03.07.2023`."""
+    """A date: `03.07.2023` in bokmål, `2023-07-03` in English."""
     if _is_missing(value) or value is pd.NaT:
         return "–"
-    return value.strftime("%d.%m.%Y")
+    return value.strftime("%d.%m.%Y") if language() == "nb" else value.isoformat()
 
 
 def metric_delta(value, decimals: int = 0, unit: str = "") -> str | None:
@@ -72,7 +78,8 @@ def metric_delta(value, decimals: int = 0, unit: str = "") -> str | None:
     return f"{sign}{number(abs(value), decimals)}{NBSP + unit if unit else ''}"
 
 
-# d3-format locale for charts (Vega-Lite `config.locale`): decimal comma, space grouping.
-VEGA_LOCALE = {
-    "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", f"{NBSP}kr"], "percent": f"{NBSP}%"},
-}
+def vega_locale() -> dict:
+    """The d3-format locale for charts (Vega-Lite `config.locale`) in the reader's language."""
+    thousands, decimal, space = _STYLE[language()]
+    return {"number": {"decimal": decimal, "thousands": thousands, "grouping": [3], "currency": ["", " kr"],
+                       "percent": f"{space}%"}}

@@ -18,16 +18,22 @@ class PageSpec:
     title_key: str
     icon: str
     url_path: str
+    section_key: str
     default: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/oversikt.py", "page.overview", ":material/dashboard:", "oversikt", default=True),
-    PageSpec("pages/medlemmer.py", "page.members", ":material/groups:", "medlemmer"),
-    PageSpec("pages/aktiviteter.py", "page.activities", ":material/event:", "aktiviteter"),
-    PageSpec("pages/finansiering.py", "page.funding", ":material/payments:", "finansiering"),
-    PageSpec("pages/internasjonalt.py", "page.international", ":material/public:", "internasjonalt"),
-    PageSpec("pages/klyngeprofil.py", "page.profile", ":material/badge:", "klyngeprofil"),
+    PageSpec("pages/oversikt.py", "page.overview", ":material/dashboard:", "oversikt", "section.programme", default=True),
+    PageSpec("pages/medlemmer.py", "page.members", ":material/groups:", "medlemmer", "section.programme"),
+    PageSpec("pages/aktiviteter.py", "page.activities", ":material/event:", "aktiviteter", "section.programme"),
+    PageSpec("pages/finansiering.py", "page.funding", ":material/payments:", "finansiering", "section.programme"),
+    PageSpec("pages/internasjonalt.py", "page.international", ":material/public:", "internasjonalt", "section.programme"),
+    PageSpec("pages/maloppnaelse.py", "page.goals", ":material/flag:", "maloppnaelse", "section.programme"),
+    PageSpec("pages/klyngeprofil.py", "page.profile", ":material/badge:", "klyngeprofil", "section.clusters"),
+    PageSpec("pages/sammenlign.py", "page.compare", ":material/compare_arrows:", "sammenlign", "section.clusters"),
+    PageSpec("pages/kvalifisering.py", "page.qualification", ":material/verified:", "kvalifisering", "section.clusters"),
+    PageSpec("pages/datakvalitet.py", "page.quality", ":material/rule:", "datakvalitet", "section.clusters"),
+    PageSpec("pages/ordliste.py", "page.glossary", ":material/menu_book:", "ordliste", "section.help"),
 )
 
 

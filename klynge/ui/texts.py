@@ -9,17 +9,36 @@ from __future__ import annotations
 import streamlit as st
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
+from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
 
-CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}
+CATALOGUES: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
 DEFAULT_LANGUAGE = "nb"
 LANGUAGE_KEY = "lang"
+LANGUAGE_NAMES = {"nb": "Norsk", "en": "English"}
 
 
 def language() -> str:
     """The language of this session (each user has their own)."""
     code = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
     return code if code in CATALOGUES else DEFAULT_LANGUAGE
+
+
+def language_switch() -> None:
+    """The language choice, in the sidebar and in the URL as `?lang=en` (bokmål, the
+    default, leaves the URL clean). Kept by hand rather than by `bind`, which would put the
+    option's display name in the URL."""
+    if LANGUAGE_KEY not in st.session_state:
+        wanted = st.query_params.get(LANGUAGE_KEY)
+        st.session_state[LANGUAGE_KEY] = wanted if wanted in CATALOGUES else DEFAULT_LANGUAGE
+    st.sidebar.segmented_control(
+        CATALOGUES[language()]["language.label"], list(CATALOGUES), format_func=LANGUAGE_NAMES.get,
+        key=LANGUAGE_KEY, required=True,
+    )
+    if language() == DEFAULT_LANGUAGE:
+        st.query_params.pop(LANGUAGE_KEY, None)
+    else:
+        st.query_params[LANGUAGE_KEY] = language()
 
 
 def t(key: str, **values) -> str:
@@ -40,3 +59,47 @@ def member_type_label(code: str) -> str:
 
 def figure_label(name: str) -> str:
     return t(f"figure.{name}")
+
+
+def has_text(key: str) -> bool:
+    return key in CATALOGUES[DEFAULT_LANGUAGE]
+
+
+def field_label(name: str | None) -> str:
+    """A report field as the reader knows it: the export's own label in bokmål, its meaning
+    in English; an indicator's name where there is one."""
+    from klynge.reports.fields import FIELD_BY_NAME
+
+    if not isinstance(name, str) or not name:
+        return "–"
+    if has_text(f"figure.{name}"):
+        return t(f"figure.{name}")
+    spec = FIELD_BY_NAME.get(name)
+    if spec is None:
+        return name
+    return spec.label if language() == "nb" else spec.meaning
+
+
+def finding_message(kind: str, code: str | None, params, message: str) -> str:
+    """A data-quality finding worded in the reader's language (the stored English message
+    when the finding predates codes)."""
+    from klynge.ui import format as fmt
+
+    if not isinstance(code, str) or not has_text(f"warning.{code}"):
+        return message
+    params = dict(params or {})
+    if code == "register_mismatch":
+        parts = [t("warning.difference", type=member_type_label(member_type), report=in_report, register=in_register)
+                 for member_type, in_report, in_register in params.get("differences", [])]
+        return t("warning.register_mismatch", differences=", ".join(parts))
+    if code == "jump":
+        return t("warning.jump", before=fmt.number(params["before"], 1 if params["before"] % 1 else 0),
+                 after=fmt.number(params["after"], 1 if params["after"] % 1 else 0))
+    for name in ("part", "whole"):
+        if name in params:
+            params[name] = field_label(params[name])
+    if "fte" in params:
+        params["fte"] = fmt.number(params["fte"], 1)
+    if "financing" in params:
+        params["financing"] = t(f"financing.{params['financing']}").lower()
+    return t(f"warning.{code}", **params)

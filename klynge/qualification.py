@@ -1,0 +1,154 @@
+"""The programme's qualification thresholds, in one place, and the check of each cluster
+against them.
+
+Source: the programme's application criteria (programme description, section 5 "Klyngens
+ressursgrunnlag" for Arena and Arena Pro; sections 2.2–2.3 for NCE and mature clusters),
+summarised in DOMAIN.md. A criterion the data cannot show (projects described in an
+application, a self-financing business model) is reported as `unknown`, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from klynge.domain import FIVE_POINT_MODEL
+
+SOURCE = "Klyngeprogrammets søknadskriterier, kap. 5 «Klyngens ressursgrunnlag» (Arena, Arena Pro) og kap. 2.2–2.3 (NCE, modne klynger)"
+
+MET, MISSED, UNKNOWN = "met", "missed", "unknown"
+
+# The targets a cluster can qualify for, in order. NCE is a brand beside Arena Pro or a
+# mature cluster; "moden" needs what NCE needs and more.
+TARGETS: tuple[str, ...] = ("arena", "arena_pro", "nce", "moden")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    # What the data can say: "register" (member register), "report" (annual report),
+    # "master" (cluster master data), or None when the data cannot show it.
+    source: str | None
+    minimum: int | None = None  # None: no number (named, all of, or not judged)
+
+
+THRESHOLDS: dict[str, tuple[Criterion, ...]] = {
+    "arena": (
+        Criterion("core_companies", "register", 10),
+        Criterion("rnd_actors", "register", 2),
+        Criterion("entrepreneurship_actors", "register", 1),
+        Criterion("investors_named", None),
+        Criterion("other_partners", "report", 2),
+    ),
+    "arena_pro": (
+        Criterion("core_companies", "register", 20),
+        Criterion("rnd_actors", "register", 3),
+        Criterion("entrepreneurship_actors", "register", 1),
+        Criterion("investors_named", None),
+        Criterion("other_partners", "report", 3),
+        Criterion("completed_projects", None, 5),
+        Criterion("planned_projects", None, 3),
+    ),
+    "nce": (
+        Criterion("five_point_model", "register", len(FIVE_POINT_MODEL)),
+        Criterion("esca_gold", "master"),
+    ),
+    "moden": (
+        Criterion("five_point_model", "register", len(FIVE_POINT_MODEL)),
+        Criterion("esca_gold", "master"),
+        Criterion("self_financing", None),
+        Criterion("ongoing_activity", "report", 1),
+    ),
+}
+
+ASSESSMENT_COLUMNS = ["cluster_id", "cluster", "level", "brand", "target", "criterion", "minimum", "actual", "status", "gap"]
+
+
+def next_target(level: str | None, brand: str | None) -> str | None:
+    """The level (or brand) a cluster would apply for next."""
+    if level in (None, "utenfor", "tidligfase"):
+        return "arena"
+    if level == "arena":
+        return "arena_pro"
+    if level == "arena_pro":
+        return "moden" if brand == "NCE" else "nce"
+    return None
+
+
+def _judge(criterion: Criterion, row: pd.Series) -> tuple[float | None, str, float | None]:
+    """(actual value, status, gap) of one criterion for one cluster."""
+    if criterion.source is None:
+        return None, UNKNOWN, None
+    if criterion.key == "esca_gold":
+        label = row.get("esca_label")
+        if not isinstance(label, str) or not label:
+            return None, UNKNOWN, None
+        return (1.0 if label == "gold" else 0.0), (MET if label == "gold" else MISSED), None
+    actual = row.get(criterion.key)
+    if actual is None or actual != actual:  # no register or no report for the year
+        return None, UNKNOWN, None
+    actual = float(actual)
+    if actual >= criterion.minimum:
+        return actual, MET, 0.0
+    return actual, MISSED, float(criterion.minimum) - actual
+
+
+def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster with what the criteria look at, for one year: from the register
+    (`register_counts`), that year's reports and the clusters' master data. A cluster with no
+    register has missing register facts; one with no report that year, missing report facts."""
+    facts = register_counts[["cluster_id", "cluster", "level", "members_total", "core_companies",
+                             "members_rnd", "members_innovation_company", "members_investor"]].copy()
+    has_register = facts["members_total"] > 0
+    facts["rnd_actors"] = facts["members_rnd"].where(has_register)
+    facts["entrepreneurship_actors"] = facts["members_innovation_company"].where(has_register)
+    facts["investors"] = facts["members_investor"].where(has_register)
+    facts["core_companies"] = facts["core_companies"].where(has_register)
+    points = [register_counts[f"members_{code}"] > 0 for code, _ in FIVE_POINT_MODEL]
+    facts["five_point_model"] = sum(p.astype(int) for p in points).where(has_register)
+    report_facts = reports[["cluster_id", "partners_total", "activities_organised"]].rename(
+        columns={"partners_total": "other_partners", "activities_organised": "ongoing_activity"})
+    facts = facts.merge(report_facts, on="cluster_id", how="left")
+    facts = facts.merge(clusters[["cluster_id", "brand", "esca_label"]], on="cluster_id", how="left")
+    return facts
+
+
+def assess(facts: pd.DataFrame, targets: tuple[str, ...] = TARGETS) -> pd.DataFrame:
+    """Every criterion of every target for every cluster: its minimum, the cluster's actual
+    value, met / missed / unknown, and by how much it falls short."""
+    rows = []
+    for _, row in facts.iterrows():
+        for target in targets:
+            for criterion in THRESHOLDS[target]:
+                actual, status, gap = _judge(criterion, row)
+                rows.append((row["cluster_id"], row["cluster"], row["level"], row.get("brand"), target,
+                             criterion.key, criterion.minimum, actual, status, gap))
+    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+
+
+def summary(assessment: pd.DataFrame) -> pd.DataFrame:
+    """Per cluster and target: criteria met, missed and unknown, and whether every criterion
+    the data can judge is met."""
+    if assessment.empty:
+        return pd.DataFrame(columns=["cluster_id", "cluster", "level", "brand", "target", "met", "missed", "unknown", "qualifies"])
+    counts = assessment.pivot_table(index=["cluster_id", "cluster", "level", "target"], columns="status",
+                                    values="criterion", aggfunc="count", fill_value=0).reset_index()
+    for status in (MET, MISSED, UNKNOWN):
+        if status not in counts:
+            counts[status] = 0
+    brands = assessment.drop_duplicates("cluster_id").set_index("cluster_id")["brand"]
+    counts["brand"] = counts["cluster_id"].map(brands)
+    counts["qualifies"] = counts[MISSED] == 0
+    counts.columns.name = None
+    return counts[["cluster_id", "cluster", "level", "brand", "target", MET, MISSED, UNKNOWN, "qualifies"]]
+
+
+def ready_for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
+    """The clusters that meet every criterion the data can judge for their next level."""
+    overview = summary(assessment)
+    if overview.empty:
+        return overview
+    wanted = overview.apply(lambda row: next_target(row["level"], row["brand"] if isinstance(row["brand"], str) else None), axis=1)
+    ready = overview[(overview["target"] == wanted) & overview["qualifies"]]
+    return ready.reset_index(drop=True)
