@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from klynge.ui import data, filters
+from klynge.ui import data, filters, urlstate
 from klynge.ui.pages import PAGES, store_filter
 from klynge.ui.texts import language_switch, t
 
@@ -34,6 +34,7 @@ except Exception:  # noqa: BLE001 - the user gets a message, the log gets the de
     st.error(t("app.database_error"), icon=":material/error:")
     st.stop()
 
+urlstate.notice_ignored_parameters(options)  # before the widgets read the link
 store_filter(filters.sidebar(options), options, demo)
 with st.sidebar:
     st.caption(t("app.sidebar_note"))

@@ -4,19 +4,13 @@ and the clusters ranked."""
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import start
+from klynge.ui import charts, components, data
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.activities")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
-summary = data.summary_with_derived(flt)
-if summary.empty:
-    components.empty_selection()
-    st.stop()
+year = require_year(flt, options)
+summary = require_rows(data.summary_with_derived(flt))
 
 st.caption(t("activities.caption"))
 left, right = st.columns(2)
@@ -33,10 +27,7 @@ st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_
                 width="stretch")
 
 st.subheader(t("activities.ranking", year=year), help=t("glossary.see"))
-reports = data.reports(flt.with_(years=(year, year)))
-if reports.empty:
-    components.empty_selection()
-    st.stop()
+reports = require_rows(data.reports(flt.with_(years=(year, year))))
 ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
 choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                               key="rangering", bind="query-params") or ranked_by[0]

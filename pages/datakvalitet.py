@@ -3,15 +3,13 @@ beyond a factor the user sets, and reports whose members by type differ from the
 
 import streamlit as st
 
-from klynge.ui import components, data, filters
+from klynge.ui import components, data
 from klynge.ui import format as fmt
-from klynge.ui.pages import start
+from klynge.ui.pages import require_year, start
 from klynge.ui.texts import field_label, finding_message, level_label, t
 
 flt, options = start("page.quality")
-if filters.selected_year(flt, options) is None:
-    components.empty_database()
-    st.stop()
+require_year(flt, options)
 st.caption(t("quality.caption"))
 # Whole factors only, so that a shared link (`?faktor=5`) reads the same in every language.
 FACTORS = (2, 3, 4, 5, 10)

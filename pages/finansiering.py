@@ -4,19 +4,13 @@ leverage, and the projects by category and financing."""
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import start
+from klynge.ui import charts, components, data
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.funding")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
-summary = data.summary_with_derived(flt)
-if summary.empty:
-    components.empty_selection()
-    st.stop()
+year = require_year(flt, options)
+summary = require_rows(data.summary_with_derived(flt))
 
 st.caption(t("funding.caption"))
 left, right = st.columns(2)

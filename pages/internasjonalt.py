@@ -5,20 +5,14 @@ activity descriptions as searchable text."""
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import start
+from klynge.ui import charts, components, data
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.international")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
-summary = data.summary_with_derived(flt)
-if summary.empty:
-    components.empty_selection()
-    st.stop()
+year = require_year(flt, options)
+summary = require_rows(data.summary_with_derived(flt))
 components.indicator_heading("international_activities_new")
 st.altair_chart(charts.level_year_bars(summary, "international_activities_new", figure_label("international_activities_new")),
                 width="stretch")
@@ -53,7 +47,7 @@ texts = texts.assign(level=texts["level"].map(level_label))
 st.caption(t("international.matches", count=len(texts)))
 for row in texts.head(30).itertuples():
     with st.expander(f"{plain(row.cluster)} · {row.report_year} · {row.level}", expanded=bool(query)):
-        st.markdown(plain(row.international_activities_description))
+        st.text(row.international_activities_description, width="stretch")  # as written, no Markdown
 if len(texts) > 30:
     st.caption(t("international.more", count=len(texts) - 30))
 components.downloads(texts.rename(columns={"cluster": t("col.cluster"), "report_year": t("col.year"), "level": t("col.level"),

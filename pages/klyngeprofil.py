@@ -45,7 +45,8 @@ facts = [
     (t("col.esca"), esca_text(cluster)),
 ]
 for column, (label, value) in zip(st.columns(len(facts)), facts):
-    column.markdown(f"**{label}**  \n{plain(value) if isinstance(value, str) and value else '–'}")
+    column.markdown(f"**{label}**")
+    column.text(value if isinstance(value, str) and value else "–")
 if isinstance(cluster["website"], str) and cluster["website"]:
     st.caption(plain(cluster["website"]))
 
@@ -111,7 +112,7 @@ if not history.empty:
     report = history[history["report_year"] == chosen].iloc[0]
     for field in ("international_activities_description", "story_societal", "story_effect"):
         st.markdown(f"**{figure_label(field)}**")
-        st.markdown(plain(report[field]))
+        st.text(report[field], width="stretch")  # the report's text as written, no Markdown
     goals = report["story_societal_goals"]
     st.markdown(f"**{figure_label('story_societal_goals')}**")
-    st.markdown("\n".join(f"- {plain(goal)}" for goal in goals))
+    st.text("\n".join(f"• {goal}" for goal in goals), width="stretch")

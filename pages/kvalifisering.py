@@ -6,21 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from klynge import qualification as q
-from klynge.ui import components, data, filters
+from klynge.ui import components, data
 from klynge.ui import format as fmt
-from klynge.ui.pages import start
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, t
 
 flt, options = start("page.qualification")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
+year = require_year(flt, options)
 this_year = flt.with_(years=(year, year))
-register = data.register_counts(this_year)
-if register.empty:
-    components.empty_selection()
-    st.stop()
+register = require_rows(data.register_counts(this_year))
 facts = q.cluster_facts(register, data.reports(this_year), data.clusters(this_year))
 assessment = q.assess(facts)
 st.caption(t("qualification.caption", year=year))

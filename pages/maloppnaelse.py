@@ -5,18 +5,13 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.indicators import GOALS, INDICATOR_BY_KEY
-from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import start
+from klynge.ui import charts, components, data
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.goals")
-if filters.selected_year(flt, options) is None:
-    components.empty_database()
-    st.stop()
-summary = data.summary_with_derived(flt)
-if summary.empty:
-    components.empty_selection()
-    st.stop()
+require_year(flt, options)
+summary = require_rows(data.summary_with_derived(flt))
 summary = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
 st.caption(t("goals.caption"))
 

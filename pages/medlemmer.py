@@ -4,19 +4,13 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.domain import FIVE_POINT_MODEL
-from klynge.ui import charts, components, data, filters
-from klynge.ui.pages import start
+from klynge.ui import charts, components, data
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, member_type_label, t
 
 flt, options = start("page.members")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
-reports = data.reports(flt.with_(years=(year, year)))
-if reports.empty:
-    components.empty_selection()
-    st.stop()
+year = require_year(flt, options)
+reports = require_rows(data.reports(flt.with_(years=(year, year))))
 st.caption(t("members.caption", year=year))
 
 st.subheader(t("members.composition"))

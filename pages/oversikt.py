@@ -3,23 +3,17 @@
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import charts, components, data, filters
+from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
-from klynge.ui.pages import start
+from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.overview")
-year = filters.selected_year(flt, options)
-if year is None:
-    components.empty_database()
-    st.stop()
+year = require_year(flt, options)
 
 summary = data.summary_with_derived(flt.with_(years=(year - 1, year)))
 figures = metrics.key_figures(summary, year)
-this_year = figures[figures["value"].notna()]
-if this_year.empty:
-    components.empty_selection()
-    st.stop()
+this_year = require_rows(figures[figures["value"].notna()])
 
 st.caption(t("overview.caption", year=year, previous=year - 1))
 FORMAT = {"funding_triggered_mnok": lambda v: fmt.mnok(v, 0 if v >= 100 else 1)}

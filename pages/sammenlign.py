@@ -9,7 +9,7 @@ from klynge import metrics
 from klynge.indicators import INDICATOR_BY_KEY
 from klynge.queries import Filter
 from klynge.ui import charts, components, data
-from klynge.ui.pages import start
+from klynge.ui.pages import require_rows, start
 from klynge.ui.texts import figure_label, level_label, t
 
 MAX_CLUSTERS = 6
@@ -32,10 +32,7 @@ if not chosen:
     st.stop()
 
 years = flt.years
-reports = metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years)))
-if reports.empty:
-    components.empty_selection()
-    st.stop()
+reports = require_rows(metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years))))
 peers = metrics.with_derived(data.reports(Filter(years=(int(reports["report_year"].min()), int(reports["report_year"].max())))))
 levels = sorted(set(reports["level"]), key=metrics.level_order)
 medians = metrics.level_medians(peers[peers["level"].isin(levels)], list(FIGURES))

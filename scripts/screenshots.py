@@ -9,66 +9,14 @@ page at 1440x900 and saves a full-page PNG per page.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from klynge.devtools import launch_chromium, page_url, streamlit_server, wait_for_app  # noqa: E402
 from klynge.ui.pages import PAGES  # noqa: E402
-
-CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60):
-    """A running `streamlit run dashboard.py`; yields its base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{output}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script has finished running and the page has settled."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout_ms)
-    page.wait_for_timeout(800)  # charts draw after the script ends
 
 
 def main() -> None:
@@ -82,12 +30,11 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with streamlit_server() as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         for spec in PAGES:
-            query = f"?{args.query}" if args.query else ""
-            page.goto(f"{base}/{spec.url_path}{query}")
+            page.goto(page_url(server.url, spec, args.query))
             wait_for_app(page)
             if args.full:
                 # The app scrolls inside its main section, so grow the window to the content.

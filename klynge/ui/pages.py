@@ -74,3 +74,25 @@ def start(title_key: str) -> tuple[Filter, FilterOptions]:
     if st.session_state.get(_DEMO):
         components.demo_banner()
     return st.session_state[_FILTER], st.session_state[_OPTIONS]
+
+
+def require_year(flt: Filter, options: FilterOptions) -> int:
+    """The year the page shows (the last of the range); stops the page with a short
+    explanation when the database holds no reports."""
+    from klynge.ui import components, filters
+
+    year = filters.selected_year(flt, options)
+    if year is None:
+        components.empty_database()
+        st.stop()
+    return year
+
+
+def require_rows(frame):
+    """`frame` itself; stops the page with a short explanation when the filters left it empty."""
+    from klynge.ui import components
+
+    if frame.empty:
+        components.empty_selection()
+        st.stop()
+    return frame

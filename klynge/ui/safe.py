@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 # Every character with a meaning in CommonMark, GitHub-flavoured extensions, or
-# Streamlit's own directives (:colour[...], :material/icon:, $maths$).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^])")
+# Streamlit's own directives (:colour[...], :material/icon:, $maths$). "/" too: the
+# browser turns ":material/" into an icon before it reads the escapes.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^/])")
 
 
 def plain(text: str | None) -> str:

@@ -1,0 +1,113 @@
+"""The dashboard in a real browser, for the screenshot script and the browser tests.
+
+`streamlit_server` starts `streamlit run dashboard.py` on a free port and waits until it
+answers; `launch_chromium` starts Debian's Chromium through Playwright (never a browser
+Playwright downloads). Nothing in the product imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD = REPO_ROOT / "dashboard.py"
+
+CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# The app has finished a script run (the attribute is "running" while a run is under way).
+APP_READY = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # e.g. http://127.0.0.1:40123, without a trailing slash
+    log: Path  # the streamlit process's stdout and stderr
+    process: subprocess.Popen
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60, log: Path | None = None) -> Iterator[Server]:
+    """A running `streamlit run dashboard.py` on a free port of 127.0.0.1, with `env` added to
+    this process's environment; its output goes to `log` (a temporary file when not given).
+    Raises RuntimeError, with the end of the log, when it does not answer within `timeout`."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD), "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               # Others may edit the source while a server runs; no watcher, no reruns, less CPU.
+               "--server.fileWatcherType", "none"]
+    own_log = log is None
+    if log is None:
+        handle, name = tempfile.mkstemp(prefix="klynge-streamlit-", suffix=".log")
+        os.close(handle)
+        log = Path(name)
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                                   stdout=output, stderr=subprocess.STDOUT)
+    server = Server(url, log, process)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start within {timeout:.0f} s:\n{server.log_text()[-4000:]}")
+            time.sleep(0.3)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if own_log:
+            log.unlink(missing_ok=True)
+
+
+def page_url(base: str, spec, query: str = "") -> str:
+    """The address of a page (a klynge.ui.pages.PageSpec) on the server at `base`. The
+    default page lives at the root: Streamlit ignores its url_path, and answers
+    /<url_path> with "Page not found"."""
+    path = "" if spec.default else spec.url_path
+    return f"{base}/{path}" + (f"?{query}" if query else "")
+
+
+def launch_chromium(playwright, **options):
+    """Debian's Chromium, headless, driven by `playwright` (a started sync_playwright())."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)
+
+
+def wait_for_app(page, timeout_ms: int = 60_000, settle_ms: int = 800) -> None:
+    """Wait until the script has finished running, then `settle_ms` for the charts, which
+    draw after the script ends."""
+    page.wait_for_selector(APP_READY, timeout=timeout_ms)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
