@@ -118,7 +118,7 @@ def five_point_coverage(register_counts: pd.DataFrame) -> pd.DataFrame:
         out[code] = register_counts[fields[code]] > 0
     points = [code for code, _ in FIVE_POINT_MODEL]
     out["covered"] = out[points].sum(axis=1)
-    out["missing"] = out[points].apply(lambda row: [code for code in points if not row[code]], axis=1)
+    out["missing"] = [[code for code, covered in zip(points, row) if not covered] for row in out[points].to_numpy()]
     return out
 
 

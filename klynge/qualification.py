@@ -118,7 +118,7 @@ def assess(facts: pd.DataFrame, targets: tuple[str, ...] = TARGETS) -> pd.DataFr
     """Every criterion of every target for every cluster: its minimum, the cluster's actual
     value, met / missed / unknown, and by how much it falls short."""
     rows = []
-    for _, row in facts.iterrows():
+    for row in facts.to_dict("records"):  # plain dicts: iterrows builds a Series per cluster
         for target in targets:
             for criterion in THRESHOLDS[target]:
                 actual, status, gap = _judge(criterion, row)
@@ -149,6 +149,7 @@ def ready_for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
     overview = summary(assessment)
     if overview.empty:
         return overview
-    wanted = overview.apply(lambda row: next_target(row["level"], row["brand"] if isinstance(row["brand"], str) else None), axis=1)
+    wanted = pd.Series([next_target(level, brand if isinstance(brand, str) else None)
+                        for level, brand in zip(overview["level"], overview["brand"])], index=overview.index, dtype=object)
     ready = overview[(overview["target"] == wanted) & overview["qualifies"]]
     return ready.reset_index(drop=True)

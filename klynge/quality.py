@@ -52,27 +52,28 @@ def stored_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
 
 
 def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
-    """Reports whose members by type differ from the register in that year (clusters with no
-    register are left out)."""
+    """Reports whose members by type differ from the register in that year (`register` as
+    `queries.register_by_report` gives it; clusters with no register are left out)."""
     if reports.empty or register.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    counted = register.pivot_table(index=["cluster_id", "report_year"], columns="member_type",
-                                   values="register", aggfunc="sum", fill_value=0)
     rows = []
     by_key = reports.set_index(["cluster_id", "report_year"])
-    for key in counted.index.intersection(by_key.index):
-        report = by_key.loc[key]
-        differences = []
-        for member_type in MEMBER_TYPES:
-            in_register = int(counted.loc[key].get(member_type.code, 0))
-            in_report = int(report[member_type.report_field])
-            if in_register != in_report:
-                differences.append([member_type.code, in_report, in_register])
-        if differences:
-            text = ", ".join(f"{code} {in_report} (register {in_register})" for code, in_report, in_register in differences)
-            rows.append(("register_mismatch", key[0], report["cluster"], key[1], report["level"], "members_total",
-                         "members by type differ from the register: " + text, "register_mismatch",
-                         {"differences": differences}))
+    counted = register.set_index(["cluster_id", "report_year"])
+    keys = counted.index.intersection(by_key.index).sort_values()
+    codes = [member_type.code for member_type in MEMBER_TYPES]
+    fields = [member_type.report_field for member_type in MEMBER_TYPES]
+    # Every report is compared at once; only those that differ are looked at one by one.
+    in_register = counted.loc[keys, fields].astype("int64").to_numpy()
+    in_report = by_key.loc[keys, fields].astype("int64").to_numpy()
+    differs = in_register != in_report
+    for position in differs.any(axis=1).nonzero()[0]:
+        key, report = keys[position], by_key.loc[keys[position]]
+        differences = [[code, int(in_report[position, i]), int(in_register[position, i])]
+                       for i, code in enumerate(codes) if differs[position, i]]
+        text = ", ".join(f"{code} {reported} (register {registered})" for code, reported, registered in differences)
+        rows.append(("register_mismatch", key[0], report["cluster"], key[1], report["level"], "members_total",
+                     "members by type differ from the register: " + text, "register_mismatch",
+                     {"differences": differences}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -104,7 +105,8 @@ def _number(value: float) -> str:
 
 def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor: float = 3.0) -> pd.DataFrame:
     """Every data-quality finding for the filter, ordered by year and cluster."""
-    reports = queries.reports(engine, flt)
+    # Only the figures the checks read: the free texts would be most of the bytes.
+    reports = queries.reports(engine, flt, columns=(*(t.report_field for t in MEMBER_TYPES), *JUMP_FIELDS))
     keys = reports[["cluster_id", "report_year"]]
     # Reports are expected for the years the database covers at all, within the filter.
     years = queries.filter_options(engine).years

@@ -4,6 +4,7 @@ and the clusters ranked."""
 import streamlit as st
 
 from klynge import metrics
+from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
@@ -27,7 +28,7 @@ st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_
                 width="stretch")
 
 st.subheader(t("activities.ranking", year=year), help=t("glossary.see"))
-reports = require_rows(data.reports(flt.with_(years=(year, year))))
+reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS))
 ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
 choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                               key="rangering", bind="query-params") or ranked_by[0]

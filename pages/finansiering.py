@@ -4,6 +4,7 @@ leverage, and the projects by category and financing."""
 import streamlit as st
 
 from klynge import metrics
+from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
@@ -35,7 +36,7 @@ st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0],
                 width="stretch")
 
 st.markdown(f"**{t('funding.per_cluster', year=year)}**")
-reports = data.reports(flt.with_(years=(year, year)))
+reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
 if not reports.empty:
     per_cluster = metrics.with_derived(reports).sort_values("funding_triggered_mnok", ascending=False)
     per_cluster = per_cluster.assign(level=per_cluster["level"].map(level_label))

@@ -36,7 +36,7 @@ components.table(table, t("international.levels_file"), units={c: "count" for c 
                  labels={"report_year": t("col.year"), "level": t("col.level"), **{c: figure_label(c) for c in columns}})
 
 st.subheader(t("international.descriptions"))
-reports = data.reports(flt)
+reports = data.reports(flt, columns=("international_activities_new", "international_activities_description"))
 query = st.text_input(t("international.search"), key="sok", bind="query-params", placeholder=t("international.search_placeholder"))
 texts = reports[["cluster", "report_year", "level", "international_activities_new", "international_activities_description"]]
 if query:

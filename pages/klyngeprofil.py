@@ -67,8 +67,7 @@ else:
     st.caption(t("profile.figures_caption"))
     figures = ["members_total", "partners_total", "activities_organised", "activities_unique_participants",
                "funding_national_mnok", "funding_eu_mnok", "international_activities_new", "new_jobs"]
-    peers = metrics.with_derived(data.reports(Filter(years=(int(history["report_year"].min()), int(history["report_year"].max())))))
-    medians = metrics.level_medians(peers, figures)
+    medians = data.level_medians((int(history["report_year"].min()), int(history["report_year"].max())), tuple(figures))
     # The median of the level the cluster had in each year.
     own_level = history[["report_year", "level"]].merge(medians, on=["report_year", "level"], how="left")
     grid = st.columns(2)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from klynge import metrics
+from klynge.queries import SUMMED_FIELDS
 from klynge.domain import FIVE_POINT_MODEL
 from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
@@ -10,7 +11,7 @@ from klynge.ui.texts import level_label, member_type_label, t
 
 flt, options = start("page.members")
 year = require_year(flt, options)
-reports = require_rows(data.reports(flt.with_(years=(year, year))))
+reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS))
 st.caption(t("members.caption", year=year))
 
 st.subheader(t("members.composition"))

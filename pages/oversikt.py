@@ -38,7 +38,7 @@ st.altair_chart(charts.level_trend(trend, choice, figure_label(choice) + (" (MNO
 
 st.subheader(t("overview.clusters", year=year))
 clusters = data.register_counts(flt.with_(years=(year, year)) if flt.years is None else flt)
-reports_now = data.reports(flt.with_(years=(year, year)))
+reports_now = data.reports(flt.with_(years=(year, year)), columns=())  # who reported: no figures needed
 if clusters.empty:
     components.empty_selection()
     st.stop()

@@ -33,9 +33,9 @@ if not chosen:
 
 years = flt.years
 reports = require_rows(metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years))))
-peers = metrics.with_derived(data.reports(Filter(years=(int(reports["report_year"].min()), int(reports["report_year"].max())))))
 levels = sorted(set(reports["level"]), key=metrics.level_order)
-medians = metrics.level_medians(peers[peers["level"].isin(levels)], list(FIGURES))
+medians = data.level_medians((int(reports["report_year"].min()), int(reports["report_year"].max())), FIGURES)
+medians = medians[medians["level"].isin(levels)]
 st.caption(t("compare.caption"))
 
 cluster_names = [names[cid] for cid in chosen if cid in set(reports["cluster_id"])]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from klynge import queries
+from klynge.domain import MEMBER_TYPES
 from klynge.queries import Filter
 from klynge.store.importer import import_paths
 from tests.factories import example_values, master_data, write_reports_csv
@@ -110,7 +111,9 @@ def test_cluster_history_and_periods(db):
 
 def test_register_by_report_counts_types_in_the_report_year(db):
     frame = queries.register_by_report(db, Filter(clusters=(1,), years=(2023, 2023)))
-    assert dict(zip(frame["member_type"], frame["register"])) == {"established": 5, "startup": 2, "rnd": 1, "public": 1}
+    assert len(frame) == 1  # one row per report, a column per type
+    counts = {t.code: int(frame.iloc[0][t.report_field]) for t in MEMBER_TYPES}
+    assert {code: n for code, n in counts.items() if n} == {"established": 5, "startup": 2, "rnd": 1, "public": 1}
 
 
 def test_filter_options(db):

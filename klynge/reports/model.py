@@ -113,6 +113,8 @@ def to_count(value: Any) -> int:
         number = int(value)
     elif isinstance(value, Decimal) and value == value.to_integral_value():
         number = int(value)
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        number = int(value)  # the common case, without the regular expressions
     elif isinstance(value, str) and _INT.fullmatch(digits := _SPACES.sub("", value.strip())):
         number = int(digits)
     else:

@@ -67,7 +67,8 @@ def _level_colour(data: pd.DataFrame, legend: bool = True) -> alt.Color:
 
 def _type_colour(data: pd.DataFrame) -> alt.Color:
     """Colour by member type; the legend lists only the types shown."""
-    present = [member_type_label(c) for c in MEMBER_TYPE_CODES if member_type_label(c) in set(data["type_label"])]
+    shown = set(data["type_label"].unique())
+    present = [member_type_label(c) for c in MEMBER_TYPE_CODES if member_type_label(c) in shown]
     return alt.Color("type_label:N", scale=_member_type_scale(), title=t("chart.member_type"), legend=alt.Legend(values=present))
 
 

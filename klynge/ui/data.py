@@ -28,6 +28,12 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ...]) -> pd.DataFrame:
+    # Only the figures are read (not the texts), and only the small answer is cached.
+    peers = queries.reports(engine, Filter(years=years), columns=queries.SUMMED_FIELDS)
+    return metrics.level_medians(metrics.with_derived(peers), list(figures))
+
+
 # The read functions the pages may call, by name. One cached runner serves them all, with
 # the name in its cache key.
 QUERIES = {
@@ -40,6 +46,7 @@ QUERIES = {
     "clusters": queries.clusters,
     "warnings": queries.warnings,
     "findings": quality.findings,
+    "level_medians": _level_medians,
 }
 
 
@@ -48,8 +55,16 @@ def _run(url: str, name: str, *args) -> pd.DataFrame:
     return QUERIES[name](_engine(url), *args)
 
 
-def reports(flt: Filter) -> pd.DataFrame:
-    return _run(database_url(), "reports", flt)
+def reports(flt: Filter, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The reports the filter selects; with `columns`, only those canonical fields (and the
+    cluster, its level and the year): far cheaper for many years of reports."""
+    return _run(database_url(), "reports", flt, None if columns is None else tuple(columns))
+
+
+def level_medians(years: tuple[int, int], figures: tuple[str, ...]) -> pd.DataFrame:
+    """Per year and level: the median of each figure (derived figures too) over every
+    report in `years`, to set a cluster beside its peers."""
+    return _run(database_url(), "level_medians", years, tuple(figures))
 
 
 def level_summary(flt: Filter) -> pd.DataFrame:

@@ -6,7 +6,10 @@ text is caught by the tests, not by a user.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
 from klynge.ui.catalogue_en import EN
@@ -16,12 +19,23 @@ CATALOGUES: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
 DEFAULT_LANGUAGE = "nb"
 LANGUAGE_KEY = "lang"
 LANGUAGE_NAMES = {"nb": "Norsk", "en": "English"}
+# (session id, language) of the script run in this thread, kept by `language_switch`: a
+# table calls `language()` for every cell, and reading session state costs microseconds.
+_this_run = threading.local()
+
+
+def _from_session_state() -> str:
+    code = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    return code if code in CATALOGUES else DEFAULT_LANGUAGE
 
 
 def language() -> str:
     """The language of this session (each user has their own)."""
-    code = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
-    return code if code in CATALOGUES else DEFAULT_LANGUAGE
+    ctx = get_script_run_ctx(suppress_warning=True)
+    kept = getattr(_this_run, "language", None)
+    if ctx is not None and kept is not None and kept[0] == ctx.session_id:
+        return kept[1]
+    return _from_session_state()
 
 
 def language_switch() -> None:
@@ -31,10 +45,13 @@ def language_switch() -> None:
     if LANGUAGE_KEY not in st.session_state:
         wanted = st.query_params.get(LANGUAGE_KEY)
         st.session_state[LANGUAGE_KEY] = wanted if wanted in CATALOGUES else DEFAULT_LANGUAGE
+    _this_run.language = None
     st.sidebar.segmented_control(
         CATALOGUES[language()]["language.label"], list(CATALOGUES), format_func=LANGUAGE_NAMES.get,
         key=LANGUAGE_KEY, required=True,
     )
+    ctx = get_script_run_ctx(suppress_warning=True)
+    _this_run.language = (ctx.session_id, _from_session_state()) if ctx is not None else None
     if language() == DEFAULT_LANGUAGE:
         st.query_params.pop(LANGUAGE_KEY, None)
     else:

@@ -1,0 +1,183 @@
+"""Klynge's benchmark: is the dashboard fast at any scale?
+
+    python bench/run.py --scale national|europe --engine sqlite|postgresql [--json]
+
+Measures parsing, bulk import, cold start, every page's warm rerun after a filter change
+beside two floors (the same SQL run raw, and the page drawn from precomputed answers), the
+dashboard's peak memory, and our speed-up over loading tables with pd.read_sql and filtering
+in pandas. Prints a table with the targets, or with --json one JSON object; either way the
+JSON is also written to bench/results/<scale>-<engine>.json. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import coldstart, importing, parsing, scales  # noqa: E402
+
+PHASES = ("import", "parse", "cold", "warm")
+# Targets at europe scale on the 2-core machine (issue "Fast at any scale").
+RATIO_TARGET = 1.5
+WARM_GUIDE_MS = 300
+TARGETS = {
+    "parse_files_per_s": (">=", 2000),
+    "cold_start_s": ("<=", 3.0),
+    "peak_rss_mb": ("<=", 1024),
+    "speedup_vs_naive": (">=", 5.0),
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    def first(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "?"
+
+    memory_kb = first("/proc/meminfo", "MemTotal").split()[0]
+    return {"nproc": os.cpu_count(), "cpu": first("/proc/cpuinfo", "model name"),
+            "memory_gb": round(int(memory_kb) / 1024 / 1024, 1) if memory_kb.isdigit() else None,
+            "python": platform.python_version()}
+
+
+def data_sizes(url: str) -> dict:
+    from klynge.store.engine import make_engine
+    from klynge.store.importer import count_rows
+
+    engine = make_engine(url)
+    try:
+        rows = count_rows(engine)
+    finally:
+        engine.dispose()
+    return {"clusters": rows["clusters"], "reports": rows["annual_reports"], "members": rows["members"]}
+
+
+def warm(url: str, reruns: int) -> dict:
+    log(f"warm process: {reruns} filter changes per page, then the floors ...")
+    env = {**os.environ, "KLYNGE_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "bench.warm", url, str(reruns)], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=None, text=True)
+    if done.returncode != 0:
+        raise RuntimeError("the warm process failed (its error is above)")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(scale: str, engine: str, reruns: int, skip: set[str]) -> dict:
+    data = scales.ensure_data(scale, log)
+    # Every key of the JSON is there even when a phase is skipped (then null).
+    result: dict = {"scale": scale, "engine": engine, "parse_files_per_s": None, "import_rows_per_s": None,
+                    "cold_start_s": None, "peak_rss_mb": None, "speedup_vs_naive": None, "pages": []}
+    details: dict = {}
+    if "import" not in skip:
+        details["import"] = importing.measure(scale, engine, data, log)
+        result["import_rows_per_s"] = details["import"]["rows_per_s"]
+    url = importing.ensure_database(scale, engine, data, log)
+    if "parse" not in skip:
+        files = parsing.ensure_exports(scale, data, log)
+        log(f"parsing {len(files)} export files ({parsing.PASSES} passes) ...")
+        details["parse"] = parsing.measure(files)
+        result["parse_files_per_s"] = details["parse"]["files_per_s"]
+    if "cold" not in skip:
+        log("cold start: 3 fresh processes ...")
+        details["cold_start"] = coldstart.measure(url, ROOT)
+        result["cold_start_s"] = details["cold_start"]["seconds"]
+    if "warm" not in skip:
+        measured = warm(url, reruns)
+        result["peak_rss_mb"] = measured["peak_rss_mb"]
+        result["speedup_vs_naive"] = measured["naive"]["speedup"]
+        details["naive"] = measured["naive"]
+        details["pages"] = measured["pages"]
+        result["pages"] = [{key: page.get(key) for key in ("page", "warm_ms", "floor_sql_ms", "floor_render_ms", "ratio")}
+                           for page in measured["pages"]]
+    result["data"] = data_sizes(url)
+    result["machine"] = machine()
+    result["details"] = details
+    return result
+
+
+def verdict(value, target) -> str:
+    if value is None:
+        return "–"
+    op, limit = target
+    return "PASS" if (value >= limit if op == ">=" else value <= limit) else "MISS"
+
+
+def _number(value, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def human(result: dict) -> str:
+    d, m = result["data"], result["machine"]
+    lines = [f"Klynge benchmark: scale {result['scale']} ({d['clusters']:,} clusters, {d['reports']:,} reports, "
+             f"{d['members']:,} members), engine {result['engine']}",
+             f"machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, Python {m['python']}", ""]
+    rows = [("parsing (report files/s)", _number(result.get("parse_files_per_s")), "parse_files_per_s"),
+            ("bulk import (CSV rows/s)", _number(result.get("import_rows_per_s")), None),
+            ("cold start (s)", _number(result.get("cold_start_s"), 2), "cold_start_s"),
+            ("peak memory, warm dashboard (MB)", _number(result.get("peak_rss_mb")), "peak_rss_mb"),
+            ("speed-up over read_sql + pandas", _number(result.get("speedup_vs_naive"), 1) + "×"
+             if result.get("speedup_vs_naive") else "–", "speedup_vs_naive")]
+    lines.append(f"{'figure':<36}{'value':>12}   {'target':<12}result")
+    for label, value, key in rows:
+        target = TARGETS.get(key)
+        shown = f"{target[0]} {target[1]:,}" if target else "–"
+        lines.append(f"{label:<36}{value:>12}   {shown:<12}{verdict(result.get(key), target) if target else '–'}")
+    pages = result.get("details", {}).get("pages", [])
+    if pages:
+        lines += ["", f"{'page':<16}{'warm ms':>9}{'SQL floor':>11}{'render floor':>14}{'ratio':>7}   "
+                      f"{'ratio <= ' + str(RATIO_TARGET):<14}{'warm <= ' + str(WARM_GUIDE_MS) + ' ms (guide)'}"]
+        for page in pages:
+            if page.get("warm_ms") is None:
+                lines.append(f"{page['page']:<16}{'error: ' + '; '.join(page.get('errors', []))[:120]}")
+                continue
+            lines.append(f"{page['page']:<16}{page['warm_ms']:>9.0f}{page['floor_sql_ms']:>11.0f}{page['floor_render_ms']:>14.0f}"
+                         f"{page['ratio']:>7.2f}   {verdict(page['ratio'], ('<=', RATIO_TARGET)):<14}"
+                         f"{verdict(page['warm_ms'], ('<=', WARM_GUIDE_MS))}")
+            if page.get("errors"):
+                lines.append(f"{'':<16}errors: {'; '.join(page['errors'])[:200]}")
+    naive = result.get("details", {}).get("naive")
+    if naive:
+        lines += ["", f"per-level sums for a filter: ours {naive['ours_ms']:.0f} ms (SQL), read_sql + pandas "
+                      f"{naive['naive_ms']:.0f} ms; same numbers: {naive['same_numbers']}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=scales.SCALES, default="national")
+    parser.add_argument("--engine", choices=scales.ENGINES, default="sqlite")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--reruns", type=int, default=10, choices=range(1, 11), metavar="1..10",
+                        help="filter changes timed per page (default 10)")
+    parser.add_argument("--skip", default="", help=f"comma-separated phases to leave out: {', '.join(PHASES)}")
+    args = parser.parse_args(argv)
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if skip - set(PHASES):
+        parser.error(f"unknown phase(s): {', '.join(sorted(skip - set(PHASES)))}")
+    result = run(args.scale, args.engine, args.reruns, skip)
+    out = ROOT / "bench" / "results" / f"{args.scale}-{args.engine}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False) if args.json else human(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
