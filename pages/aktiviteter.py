@@ -33,7 +33,10 @@ ranked_by = ("activities_organised", "activities_unique_participants", "particip
 choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                               key="rangering", bind="query-params") or ranked_by[0]
 per_cluster = metrics.with_derived(reports)
-st.altair_chart(charts.cluster_ranking(per_cluster, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count"),
+top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
+if len(per_cluster) > len(top):
+    st.caption(t("chart.largest", shown=len(top), total=len(per_cluster)))
+st.altair_chart(charts.cluster_ranking(top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count"),
                 width="stretch")
 listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
     ["cluster", "level", *ranked_by]]

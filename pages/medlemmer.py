@@ -24,7 +24,11 @@ st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") +
 st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=charts.level_label_order()),
                 width="stretch")
 st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
-by_cluster = metrics.member_composition(reports, ["cluster"])
+# A bar per cluster stops being readable (and fast) beyond a few dozen: the largest are drawn.
+largest = reports.nlargest(charts.MAX_CLUSTER_BARS, "members_total")
+if len(reports) > len(largest):
+    st.caption(t("chart.largest", shown=len(largest), total=len(reports)))
+by_cluster = metrics.member_composition(largest, ["cluster"])
 st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
 table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
 table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]

@@ -104,6 +104,7 @@ EN: dict[str, str] = {
     "chart.member_type": "Member type",
     "chart.projects": "Projects",
     "chart.category": "Category",
+    "chart.largest": "Showing the {shown} largest of {total} clusters; the table and the download have them all.",
     "chart.financing": "Financing",
     "financing.programme": "Financed by the cluster programme",
     "financing.other": "Not financed by the programme",

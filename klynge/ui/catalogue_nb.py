@@ -104,6 +104,7 @@ NB: dict[str, str] = {
     "chart.member_type": "Medlemstype",
     "chart.projects": "Prosjekter",
     "chart.category": "Kategori",
+    "chart.largest": "Viser de {shown} største av {total} klynger; tabellen og nedlastingen har alle.",
     "chart.financing": "Finansiering",
     "financing.programme": "Finansiert av Klyngeprogrammet",
     "financing.other": "Ikke finansiert av programmet",

@@ -31,6 +31,8 @@ MEMBER_TYPE_COLOURS = {
     "cluster": "#9c755f",
 }
 HEIGHT = 300
+# Charts with a bar per cluster draw at most this many (the largest); tables have them all.
+MAX_CLUSTER_BARS = 40
 
 
 def _level_scale() -> alt.Scale:
