@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from klynge.encoding import decode_text
 from klynge.reports.model import Problem, RejectedInput
 
 MAX_TABLE_BYTES = 200_000_000
@@ -26,14 +27,10 @@ class Table:
 def _decode(data: bytes, file: str) -> str:
     if b"\x00" in data[:4096]:
         raise RejectedInput([Problem(file, None, None, "not a text file (it holds binary data)")])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise RejectedInput([Problem(file, None, None, "not readable as UTF-8 or Windows-1252 text")]) from None
+    text = decode_text(data)
+    if text is None:
+        raise RejectedInput([Problem(file, None, None, "not readable as UTF-8 or Windows-1252 text")])
+    return text
 
 
 def _clean_header(header: list[Any]) -> list[str]:

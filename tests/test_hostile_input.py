@@ -17,24 +17,14 @@ from klynge.queries import filter_options
 from klynge.reports import export
 from klynge.reports.model import RejectedInput
 from klynge.store.engine import ensure_schema, make_engine
-from klynge.store.importer import count_rows, import_paths, load_demo
+from klynge.store.importer import count_rows, import_paths
 from klynge.ui import urlstate
 from klynge.ui.catalogue_nb import NB
 from klynge.ui.pages import PAGES
 from tests.conftest import REPO_ROOT
+from tests.test_pages import DASHBOARD, demo_url  # noqa: F401 - the demo database is shared
 
-DASHBOARD = str(REPO_ROOT / "dashboard.py")
 OVERVIEW = PAGES[0].path
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hostile-demo") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    ensure_schema(engine)
-    load_demo(engine)
-    engine.dispose()
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from klynge.encoding import decode_text
 from klynge.reports.export_layout import (
     FIELD_AT, FIRST_KEY, HEADER_SECTION, ITEMS, LABEL, LIST, SUBHEADINGS, TEXT, TOP_HEADINGS, TYPE_KEYS,
     TYPE_LIST_KEY, TYPE_LIST_SECTIONS, UNIQUE_LABELS, Item, classify_line, is_structural,
@@ -171,14 +172,10 @@ def _decode(data: bytes, file: str) -> str:
         raise _reject(file, "the file is empty")
     if b"\x00" in data:
         raise _reject(file, "not a text file (it holds NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise _reject(file, "not a text file (neither UTF-8 nor Windows-1252)") from None
+    text = decode_text(data)
+    if text is None:
+        raise _reject(file, "not a text file (neither UTF-8 nor Windows-1252)")
+    return text
 
 
 def _split_lines(text: str, file: str) -> list[str]:
