@@ -4,8 +4,9 @@ Norwegian number formats, and CSV/Excel downloads of exactly what a table shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from urllib.parse import quote
+
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,9 @@ import streamlit as st
 from klynge.exporting import write_frame
 from klynge.ui import format as fmt
 from klynge.ui.texts import t
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 PROFILE_PAGE = "klyngeprofil"
 PROFILE_KEY = "profil"
@@ -54,17 +58,6 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     )
 
 
-Formatter = Callable[[object], str]
-FORMATTERS: dict[str, Formatter] = {
-    "count": fmt.integer,
-    "mnok": fmt.mnok,
-    "percent": fmt.percent,
-    "ratio": fmt.ratio,
-    "decimal": lambda v: fmt.number(v, 1),
-    "date": fmt.date,
-}
-
-
 LINK_COLUMN = "profile_link"
 
 
@@ -76,25 +69,46 @@ def with_profile_links(frame: pd.DataFrame, name_column: str = "cluster") -> pd.
 def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
           labels: dict[str, str] | None = None, height: int | str = "auto") -> None:
     """A table with Norwegian number formats (`units` maps a column to count, mnok,
-    percent, ratio or decimal) and headers (`labels`), a link to the cluster's profile when
-    the frame has one (`with_profile_links`), and its download buttons. The files hold the
-    same rows and columns as the table, under the same headers."""
-    units = units or {}
+    percent, ratio, decimal or date) and headers (`labels`), a link to the cluster's profile
+    when the frame has one (`with_profile_links`), and its download buttons. The numbers stay
+    numbers, so a column sorts by value; the files hold the same rows and columns as the
+    table, under the same headers."""
+    units = {column: unit for column, unit in (units or {}).items() if column in frame}
     labels = labels or {}
-    # Streamlit writes a missing value as "None"; a column with gaps (and every date column)
-    # is shown as formatted text instead, with "–" for the gaps.
-    gaps = {column: FORMATTERS[unit] for column, unit in units.items()
-            if column in frame and (unit == "date" or frame[column].isna().any())}
-    display = frame.assign(**{column: frame[column].map(formatter) for column, formatter in gaps.items()})
-    display = display.assign(**{column: display[column].fillna("–") for column in display.columns
-                                if column not in units and column != LINK_COLUMN and display[column].isna().any()})
-    shown = display.rename(columns=labels)
-    formats = {labels.get(column, column): FORMATTERS[unit] for column, unit in units.items() if column in frame and column not in gaps}
+    # Streamlit writes a missing value as "None": gaps in text columns are shown as "–" (a
+    # formatted column writes its own).
+    shown = frame.assign(**{column: frame[column].fillna("–") for column in frame.columns
+                            if column not in units and column != LINK_COLUMN and frame[column].isna().any()})
+    display = {labels.get(column, column): fmt.column(frame[column], unit) for column, unit in units.items()}
     config = {}
     if LINK_COLUMN in frame:
         config[LINK_COLUMN] = st.column_config.LinkColumn(t("table.profile"), display_text=t("table.open_profile"), width="small")
-    st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, column_config=config, height=height, width="stretch")
+    st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
+                 height=height, width="stretch")
     downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
+
+
+def shown_as(frame: pd.DataFrame, display: dict[str, pd.Series]) -> Styler:
+    """`frame` for `st.dataframe`, its columns in `display` shown as the given texts (one per
+    row, in order) while the grid still sorts them by value.
+
+    Streamlit shows a pandas Styler's display values in place of its data. pandas makes
+    them one cell at a time in `Styler._translate`, about 15 µs a cell: 0.7 s for a table of
+    5,000 clusters, more than the rest of the page. The texts here are made a column at a
+    time (`format.column`) and handed over in the shape `_translate` gives, the only part
+    of a Styler Streamlit reads besides its data and uuid (`marshall_styler` in
+    `streamlit/elements/lib/pandas_styler_utils.py`, Streamlit as pinned in
+    requirements.txt). `tests/test_components.py` checks what reaches the browser.
+    """
+    positions = {column: index for index, column in enumerate(frame.columns)}
+    body = [[{"id": f"row{row}_col{positions[column]}", "display_value": text}
+             for row, text in enumerate(texts.tolist())]
+            for column, texts in display.items()]
+    translated = {"body": body, "cellstyle": [], "table_styles": []}
+    styler = frame.style
+    styler._compute = lambda: styler  # no cell styles to compute
+    styler._translate = lambda *args, **kwargs: translated
+    return styler
 
 
 def indicator_heading(key: str, suffix: str = "") -> None:

@@ -1,0 +1,106 @@
+"""Numbers as the reader writes them: a table's columns, formatted a column at a time, read
+exactly as the same numbers formatted one by one, in both languages; and a table shows those
+texts while its data stay numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from klynge.ui import format as fmt
+
+NBSP = "\u00a0"
+VALUES = [0, 1, 7, 999, 1000, 1234, -1234, 12345.678, 1_234_567, 0.5, 1.5, 2.5, -0.5, 0.05, 0.15, 0.25,
+          -0.04, 2.345, 99.95, 1e9 + 0.5, math.nan, None]
+SHARES = [0, 0.005, 0.015, 0.234, 0.235, 0.5, 1, 1.2, 0.9999, -0.1, math.nan, None]
+
+
+@pytest.fixture(params=["nb", "en"])
+def language(request, monkeypatch):
+    monkeypatch.setattr(fmt, "language", lambda: request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("unit, one", [("count", fmt.integer), ("mnok", fmt.mnok), ("ratio", fmt.ratio),
+                                        ("decimal", lambda v: fmt.number(v, 1))])
+@pytest.mark.parametrize("dtype", ["float64", "object"])
+def test_a_column_reads_as_its_numbers_one_by_one(language, unit, one, dtype):
+    values = pd.Series(VALUES, dtype=dtype)
+    assert fmt.column(values, unit).tolist() == [one(v) for v in VALUES]
+
+
+def test_integer_columns_with_gaps(language):
+    values = pd.Series([3, None, 4500], dtype="Int64")
+    assert fmt.column(values, "count").tolist() == [fmt.integer(3), "–", fmt.integer(4500)]
+
+
+def test_percent_columns(language):
+    assert fmt.column(pd.Series(SHARES, dtype="float64"), "percent").tolist() == [fmt.percent(s) for s in SHARES]
+
+
+def test_date_columns(language):
+    days = [dt.date(2023, 7, 3), None]
+    assert fmt.column(pd.Series(days, dtype="object"), "date").tolist() == [fmt.date(d) for d in days]
+
+
+def test_the_texts_themselves(language):
+    texts = fmt.column(pd.Series([1234567, 2.5, None]), "count").tolist()
+    assert texts == ([f"1{NBSP}234{NBSP}567", "2", "–"] if language == "nb" else ["1,234,567", "2", "–"])
+    assert fmt.column(pd.Series([4.55]), "mnok").tolist() == [f"4,5{NBSP}MNOK" if language == "nb" else f"4.5{NBSP}MNOK"]
+    assert fmt.column(pd.Series([0.234]), "percent").tolist() == [f"23{NBSP}%" if language == "nb" else "23%"]
+
+
+def test_empty_and_all_missing_columns(language):
+    assert fmt.column(pd.Series([], dtype="float64"), "count").tolist() == []
+    assert fmt.column(pd.Series([None, None], dtype="object"), "mnok").tolist() == ["–", "–"]
+
+
+def test_an_unknown_unit_is_an_error():
+    with pytest.raises(ValueError, match="unknown unit"):
+        fmt.column(pd.Series([1]), "kroner")
+
+
+def _table_app():
+    import pandas as pd
+
+    from klynge.ui import components
+
+    frame = pd.DataFrame({"cluster": ["Alfa", None, "Gamma"], "members": [1234, None, 7],
+                          "share": [0.234, 0.5, None], "funding": [4.55, 0.0, 12.25]})
+    components.table(components.with_profile_links(frame.fillna({"cluster": "Beta"})), "Tabell",
+                     units={"members": "count", "share": "percent", "funding": "mnok", "absent": "count"},
+                     labels={"cluster": "Klynge", "members": "Medlemmer", "share": "Andel", "funding": "Midler"})
+
+
+def _display_values(element) -> pd.DataFrame:
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+
+
+def test_a_table_shows_the_formatted_texts_and_keeps_the_numbers():
+    at = AppTest.from_function(_table_app).run()
+    assert not at.exception
+    element = at.dataframe[0]
+    shown = _display_values(element)
+    assert list(shown.columns) == ["Klynge", "Medlemmer", "Andel", "Midler", "profile_link"]
+    assert shown["Medlemmer"].tolist() == [f"1{NBSP}234", "–", "7"]
+    assert shown["Andel"].tolist() == [f"23{NBSP}%", f"50{NBSP}%", "–"]
+    assert shown["Midler"].tolist() == [f"4,5{NBSP}MNOK", f"0,0{NBSP}MNOK", f"12,2{NBSP}MNOK"]
+    assert shown["Klynge"].tolist() == ["Alfa", "Beta", "Gamma"]
+    # the grid sorts by the data, which stay numbers (a gap is a gap, not the text "–")
+    data = element.value
+    assert data["Medlemmer"].dtype.kind == "f" and data["Medlemmer"].iloc[0] == 1234 and pd.isna(data["Medlemmer"].iloc[1])
+    assert data["Andel"].tolist()[:2] == [0.234, 0.5]
+
+
+def test_a_table_follows_the_language():
+    at = AppTest.from_function(_table_app)
+    at.session_state["lang"] = "en"
+    at.run()
+    shown = _display_values(at.dataframe[0])
+    assert shown["Medlemmer"].tolist() == ["1,234", "–", "7"]
+    assert shown["Midler"].tolist()[0] == f"4.5{NBSP}MNOK"
