@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from klynge import queries
-from klynge.domain import MEMBER_TYPES
+from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES
 
 # `message` is English (for the CLI); `code` and `params` let the dashboard word a finding in
 # its reader's language.
@@ -103,22 +103,37 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def jumps_among(candidates: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """The jumps of the candidate reports (as `queries.jump_candidates` gives them, with the
+    reports of the year before)."""
+    found = jumps(candidates, factor)
+    chosen = set(zip(candidates["cluster_id"], candidates["report_year"], candidates["candidate"].astype(bool)))
+    return found[[(cid, year, True) in chosen for cid, year in zip(found["cluster_id"], found["report_year"])]]
+
+
 def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor: float = 3.0) -> pd.DataFrame:
-    """Every data-quality finding for the filter, ordered by year and cluster."""
-    # Only the figures the checks read: the free texts would be most of the bytes.
-    reports = queries.reports(engine, flt, columns=(*(t.report_field for t in MEMBER_TYPES), *JUMP_FIELDS))
-    keys = reports[["cluster_id", "report_year"]]
+    """Every data-quality finding for the filter, ordered by year and cluster. The database
+    picks the few reports that can be a finding; the checks above decide on those."""
     # Reports are expected for the years the database covers at all, within the filter.
     years = queries.filter_options(engine).years
     first_year, last_year = (years[0], years[-1]) if years else (None, None)
     if flt.years is not None and years:
         first_year, last_year = max(first_year, flt.years[0]), min(last_year, flt.years[1])
-    missing = missing_reports(queries.periods(engine, flt), keys, first_year, last_year)
+    differences = queries.register_differences(engine, flt)
+    register = differences.drop(columns=list(MEMBER_COUNT_FIELDS)).rename(
+        columns={f"register_{field}": field for field in MEMBER_COUNT_FIELDS})
+    missing = pd.DataFrame(columns=FINDING_COLUMNS)
+    if first_year is not None and first_year <= last_year:
+        gaps = queries.periods_with_gaps(engine, flt, first_year, last_year)
+        if not gaps.empty:
+            filed = queries.report_keys(engine, queries.Filter(clusters=tuple(int(c) for c in gaps["cluster_id"].unique()),
+                                                               years=(first_year, last_year)))
+            missing = missing_reports(gaps, filed, first_year, last_year)
     parts = [
         missing,
         stored_warnings(queries.warnings(engine, flt)),
-        register_mismatches(reports, queries.register_by_report(engine, flt)),
-        jumps(reports, jump_factor),
+        register_mismatches(differences, register),
+        jumps_among(queries.jump_candidates(engine, flt, JUMP_FIELDS, jump_factor), jump_factor),
     ]
     parts = [part for part in parts if not part.empty]
     if not parts:

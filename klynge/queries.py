@@ -21,6 +21,7 @@ C = schema.clusters
 P = schema.programme_periods
 M = schema.members
 W = schema.report_warnings
+RR = schema.report_registers
 
 # Member types that are companies, for the core-member thresholds.
 COMPANY_TYPES: tuple[str, ...] = ("established", "startup")
@@ -116,15 +117,33 @@ def cluster_history(engine: Engine, cluster_id: int) -> pd.DataFrame:
     return reports(engine, Filter(clusters=(cluster_id,)))
 
 
-def periods(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
-    """The programme periods of the selected clusters that overlap the selected years."""
-    query = select(P.c.cluster_id, C.c.name.label("cluster"), P.c.level, P.c.first_year, P.c.last_year, P.c.brand
-                   ).select_from(P.join(C, C.c.id == P.c.cluster_id))
+def _periods_where(query: Select, flt: Filter) -> Select:
     query = _where(query, flt.with_(levels=()), year_column=None)
     if flt.levels:
         query = query.where(P.c.level.in_(flt.levels))
     if flt.years is not None:
         query = query.where(P.c.first_year <= flt.years[1], P.c.last_year >= flt.years[0])
+    return query
+
+
+def periods(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The programme periods of the selected clusters that overlap the selected years."""
+    query = select(P.c.cluster_id, C.c.name.label("cluster"), P.c.level, P.c.first_year, P.c.last_year, P.c.brand
+                   ).select_from(P.join(C, C.c.id == P.c.cluster_id))
+    return _frame(engine, _periods_where(query, flt).order_by(C.c.name, P.c.first_year))
+
+
+def periods_with_gaps(engine: Engine, flt: Filter, first_year: int, last_year: int) -> pd.DataFrame:
+    """The programme periods (as `periods` gives them) in which the cluster filed fewer
+    reports than the period has years between `first_year` and `last_year`: the only ones
+    the missing-report check needs to look at."""
+    first = case((P.c.first_year > first_year, P.c.first_year), else_=literal(first_year))
+    last = case((P.c.last_year < last_year, P.c.last_year), else_=literal(last_year))
+    query = select(P.c.cluster_id, C.c.name.label("cluster"), P.c.level, P.c.first_year, P.c.last_year, P.c.brand
+                   ).select_from(P.join(C, C.c.id == P.c.cluster_id))
+    query = _periods_where(query, flt.with_(years=(first_year, last_year))).where(
+        select(func.count()).select_from(R).where(R.c.cluster_id == P.c.cluster_id, R.c.report_year.between(first, last))
+        .scalar_subquery() < last - first + 1)
     return _frame(engine, query.order_by(C.c.name, P.c.first_year))
 
 
@@ -204,8 +223,8 @@ def warnings(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
 
 
 def report_keys(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
-    """Which cluster filed a report for which year (with the level it had then)."""
-    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL).select_from(_reports_from())
+    """Which cluster filed a report for which year."""
+    query = select(R.c.cluster_id, R.c.report_year).select_from(_reports_from())
     return _frame(engine, _where(query, flt))
 
 
@@ -229,14 +248,43 @@ def filter_options(engine: Engine) -> FilterOptions:
 
 def register_by_report(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """For each report whose cluster has a member register: the register's members by type
-    in the report's year, beside what the report says. One row per report, with a column per
-    type named as the report's field (`members_startup` ...), as in `register_counts`."""
-    joined_year = func.extract("year", M.c.joined)
-    left_year = func.extract("year", M.c.left)
-    active = and_(M.c.cluster_id == R.c.cluster_id, joined_year <= R.c.report_year,
-                  or_(M.c.left.is_(None), left_year >= R.c.report_year))
-    counts = [func.sum(case((M.c.member_type == t.code, 1), else_=0)).label(t.report_field) for t in MEMBER_TYPES]
-    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, *counts
-                   ).select_from(_reports_from().join(M, active))
-    query = _where(query, flt).group_by(R.c.cluster_id, C.c.name, R.c.report_year, LEVEL)
+    in the report's year. One row per report, with a column per type named as the report's
+    field (`members_startup` ...), as in `register_counts`. The counts are kept at import
+    (`klynge.store.registers`)."""
+    counts = [RR.c[field] for field in MEMBER_COUNT_FIELDS]
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, *counts).select_from(
+        _reports_from().join(RR, and_(RR.c.cluster_id == R.c.cluster_id, RR.c.report_year == R.c.report_year)))
+    return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
+
+
+def register_differences(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The reports whose members by type differ from their cluster's register in the
+    report's year: the report's counts (`members_startup` ...) and the register's
+    (`register_members_startup` ...). Found in SQL, so the check reads only these rows."""
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL,
+                   *(R.c[field] for field in MEMBER_COUNT_FIELDS),
+                   *(RR.c[field].label(f"register_{field}") for field in MEMBER_COUNT_FIELDS)).select_from(
+        _reports_from().join(RR, and_(RR.c.cluster_id == R.c.cluster_id, RR.c.report_year == R.c.report_year)))
+    query = query.where(or_(*(RR.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
+    return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
+
+
+def jump_candidates(engine: Engine, flt: Filter, fields: dict[str, float], factor: float) -> pd.DataFrame:
+    """The reports in the filter of which some figure in `fields` (name: the least value, in
+    either year, that counts) is at least `factor` times, or at most 1/`factor` of, the
+    cluster's figure the year before (`candidate` true), and those reports of the year
+    before, whatever the filter (`candidate` false unless they are candidates too). Columns
+    as `reports(..., columns=fields)`. A superset of the jumps (ties are in), from which
+    `quality.jumps` picks them exactly."""
+    before = R.alias("before")
+    jumped = or_(*(and_(or_(R.c[name] >= least, before.c[name] >= least),
+                        or_(R.c[name] >= factor * before.c[name], before.c[name] >= factor * R.c[name]))
+                   for name, least in fields.items()))
+    pairs = select(R.c.id.label("now_id"), before.c.id.label("before_id")).select_from(
+        _reports_from().join(before, and_(before.c.cluster_id == R.c.cluster_id, before.c.report_year == R.c.report_year - 1)))
+    pairs = _where(pairs, flt).where(jumped).subquery()
+    columns = [R.c[name] for name in FIELD_NAMES if name in fields or name == "report_year"]
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *columns,
+                   R.c.id.in_(select(pairs.c.now_id)).label("candidate")).select_from(_reports_from())
+    query = query.where(R.c.id.in_(select(pairs.c.now_id).union(select(pairs.c.before_id))))
     return _frame(engine, query.order_by(R.c.report_year, C.c.name))

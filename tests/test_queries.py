@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from klynge import queries
 from klynge.domain import MEMBER_TYPES
 from klynge.queries import Filter
+from klynge.store import registers, schema
 from klynge.store.importer import import_paths
-from tests.factories import example_values, master_data, write_reports_csv
+from tests.factories import example_values, master_data, valid_orgnr, write_reports_csv
 
 
 @pytest.fixture
@@ -114,6 +117,37 @@ def test_register_by_report_counts_types_in_the_report_year(db):
     assert len(frame) == 1  # one row per report, a column per type
     counts = {t.code: int(frame.iloc[0][t.report_field]) for t in MEMBER_TYPES}
     assert {code: n for code, n in counts.items() if n} == {"established": 5, "startup": 2, "rnd": 1, "public": 1}
+
+
+def _kept_and_live(engine):
+    with engine.connect() as conn:
+        kept = sorted(conn.execute(select(*schema.report_registers.c[*registers.COUNT_COLUMNS])).all())
+        live = sorted(conn.execute(registers.counted()).all())
+    return kept, live
+
+
+def test_register_counts_kept_at_import_follow_new_members_and_reports(db, tmp_path):
+    kept, live = _kept_and_live(db)
+    assert kept == live and [(row.cluster_id, row.report_year) for row in kept] == [(1, 2022), (1, 2023), (1, 2024), (2, 2023)]
+    # A new register for cluster 1 (one startup joins in 2024, the R&D member leaves in 2023) ...
+    members = pd.read_csv(tmp_path / "master" / "members.csv", dtype=str, keep_default_na=False)
+    members.loc[members["name"] == "Medlem 1-8 AS", "left"] = "2023-12-01"
+    joins = members.iloc[[1]].assign(orgnr=valid_orgnr(199), name="Ny AS", member_type="startup", core_member="False",
+                                     joined="2024-02-01", left="")
+    folder = tmp_path / "new"
+    folder.mkdir()
+    pd.concat([members[members["cluster_id"] == "1"], joins]).to_csv(folder / "members.csv", index=False)
+    # ... and a first report for cluster 2 in 2024
+    write_reports_csv(folder / "reports.csv", [example_values(cluster_name="Fjellhelse", report_year=2024,
+                                                              members_total=100, members_established=80)])
+    import_paths(db, [folder / "members.csv", folder / "reports.csv"])
+
+    kept, live = _kept_and_live(db)
+    assert kept == live and len(kept) == 5
+    frame = queries.register_by_report(db, Filter(clusters=(1,), years=(2023, 2024))).set_index("report_year")
+    assert frame.loc[2023, "members_rnd"] == 1 and frame.loc[2024, "members_rnd"] == 0  # in the year it left, still in
+    assert frame.loc[2023, "members_startup"] == 2 and frame.loc[2024, "members_startup"] == 3
+    assert queries.register_by_report(db, Filter(clusters=(2,), years=(2024, 2024)))["members_established"].tolist() == [5]
 
 
 def test_filter_options(db):

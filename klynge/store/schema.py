@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES
+from klynge.domain import LEVEL_CODES, MEMBER_COUNT_FIELDS, MEMBER_TYPE_CODES
 from klynge.reports.fields import FIELDS
 
 metadata = MetaData(
@@ -189,4 +189,18 @@ report_warnings = Table(
     Column("params", JSON),
     Column("source_file", Text, nullable=False),
     Index("ix_report_warnings_cluster_year", "cluster_id", "report_year"),
+)
+
+# Derived from `members` and `annual_reports`: for each report whose cluster has members in
+# its register that year, the register's members by type in the report's year (one column
+# a type, named as the report's field). The data-quality check compares the two; counting
+# from the register instead joins every report with its cluster's whole register, seconds
+# for many years of thousands of clusters. Written only by `klynge.store.registers.refresh`,
+# which the importer calls in the same transaction as the rows it derives from.
+report_registers = Table(
+    "report_registers",
+    metadata,
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True),
+    Column("report_year", Integer, primary_key=True),
+    *[Column(field, Integer, nullable=False) for field in MEMBER_COUNT_FIELDS],
 )
