@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from klynge.domain import FIVE_POINT_MODEL
@@ -76,22 +77,24 @@ def next_target(level: str | None, brand: str | None) -> str | None:
     return None
 
 
-def _judge(criterion: Criterion, row: pd.Series) -> tuple[float | None, str, float | None]:
-    """(actual value, status, gap) of one criterion for one cluster."""
+def _judge(criterion: Criterion, facts: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(actual value, status, gap) of one criterion for every cluster in `facts`."""
+    unknown = pd.Series(UNKNOWN, index=facts.index, dtype=object)
+    nothing = pd.Series(np.nan, index=facts.index, dtype=float)
     if criterion.source is None:
-        return None, UNKNOWN, None
+        return nothing, unknown, nothing
     if criterion.key == "esca_gold":
-        label = row.get("esca_label")
-        if not isinstance(label, str) or not label:
-            return None, UNKNOWN, None
-        return (1.0 if label == "gold" else 0.0), (MET if label == "gold" else MISSED), None
-    actual = row.get(criterion.key)
-    if actual is None or actual != actual:  # no register or no report for the year
-        return None, UNKNOWN, None
-    actual = float(actual)
-    if actual >= criterion.minimum:
-        return actual, MET, 0.0
-    return actual, MISSED, float(criterion.minimum) - actual
+        label = facts["esca_label"] if "esca_label" in facts else pd.Series(None, index=facts.index, dtype=object)
+        known = label.map(lambda value: isinstance(value, str) and bool(value))
+        gold = label == "gold"
+        actual = gold.astype(float).where(known)
+        return actual, unknown.mask(known & gold, MET).mask(known & ~gold, MISSED), nothing
+    # no value: no register or no report for the year
+    actual = pd.to_numeric(facts[criterion.key], errors="coerce").astype(float) if criterion.key in facts else nothing
+    met = actual >= criterion.minimum
+    missed = actual.notna() & ~met
+    gap = (float(criterion.minimum) - actual).where(missed, 0.0).where(actual.notna())
+    return actual, unknown.mask(met, MET).mask(missed, MISSED), gap
 
 
 def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
@@ -116,15 +119,26 @@ def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters
 
 def assess(facts: pd.DataFrame, targets: tuple[str, ...] = TARGETS) -> pd.DataFrame:
     """Every criterion of every target for every cluster: its minimum, the cluster's actual
-    value, met / missed / unknown, and by how much it falls short."""
-    rows = []
-    for row in facts.to_dict("records"):  # plain dicts: iterrows builds a Series per cluster
-        for target in targets:
-            for criterion in THRESHOLDS[target]:
-                actual, status, gap = _judge(criterion, row)
-                rows.append((row["cluster_id"], row["cluster"], row["level"], row.get("brand"), target,
-                             criterion.key, criterion.minimum, actual, status, gap))
-    return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+    value, met / missed / unknown, and by how much it falls short. Ordered by cluster (as in
+    `facts`), then target and criterion."""
+    facts = facts.reset_index(drop=True)
+    brand = facts["brand"] if "brand" in facts else pd.Series(None, index=facts.index, dtype=object)
+    parts = []
+    for target in targets:
+        for criterion in THRESHOLDS[target]:  # one criterion for every cluster at once
+            actual, status, gap = _judge(criterion, facts)
+            parts.append(pd.DataFrame({
+                "cluster_id": facts["cluster_id"], "cluster": facts["cluster"], "level": facts["level"], "brand": brand,
+                "target": target, "criterion": criterion.key,
+                "minimum": np.nan if criterion.minimum is None else float(criterion.minimum),
+                "actual": actual, "status": status, "gap": gap,
+            }))
+    if not parts or facts.empty:
+        return pd.DataFrame(columns=ASSESSMENT_COLUMNS)
+    # cluster by cluster, as the criteria were listed
+    frame = pd.concat(parts, keys=range(len(parts)), names=["part", "row"]).reset_index()
+    frame = frame.sort_values(["row", "part"], kind="stable").assign(status=lambda f: f["status"].astype("str"))
+    return frame[ASSESSMENT_COLUMNS].reset_index(drop=True)
 
 
 def summary(assessment: pd.DataFrame) -> pd.DataFrame:

@@ -68,27 +68,33 @@ choice = st.segmented_control(t("qualification.against"), ["next", *q.TARGETS], 
                               format_func=lambda c: t("qualification.next_level") if c == "next" else target_label(c),
                               key="mot", bind="query-params") or "next"
 if choice == "next":
-    wanted = facts.apply(lambda r: q.next_target(r["level"], r["brand"] if isinstance(r["brand"], str) else None), axis=1)
+    wanted = [q.next_target(level, brand if isinstance(brand, str) else None) for level, brand in zip(facts["level"], facts["brand"])]
     chosen = assessment.merge(pd.DataFrame({"cluster_id": facts["cluster_id"], "target": wanted}), on=["cluster_id", "target"])
 else:
     chosen = assessment[assessment["target"] == choice]
 
 
-def cell(row: pd.Series) -> str:
-    if row["status"] == q.UNKNOWN:
-        return t("qualification.cell_unknown")
-    if row["criterion"] == "esca_gold":
-        return "✓" if row["status"] == q.MET else "✗"
-    actual = fmt.integer(row["actual"])
-    if row["status"] == q.MET:
-        return f"✓ {actual}"
-    return f"✗ {actual} ({t('qualification.short_by', gap=fmt.integer(row['gap']))})"
+def cells(chosen: pd.DataFrame) -> list[str]:
+    """Each criterion's cell: ✓ or ✗ with the cluster's figure and, when missed, by how much."""
+    unknown = t("qualification.cell_unknown")
+    texts = []
+    for status, criterion, actual, gap in zip(chosen["status"], chosen["criterion"], fmt.numbers(chosen["actual"]),
+                                              fmt.numbers(chosen["gap"])):
+        if status == q.UNKNOWN:
+            texts.append(unknown)
+        elif criterion == "esca_gold":
+            texts.append("✓" if status == q.MET else "✗")
+        elif status == q.MET:
+            texts.append(f"✓ {actual}")
+        else:
+            texts.append(f"✗ {actual} ({t('qualification.short_by', gap=gap)})")
+    return texts
 
 
 if chosen.empty:
     st.info(t("qualification.no_target"))
 else:
-    chosen = chosen.assign(cell=chosen.apply(cell, axis=1), criterion_label=chosen["criterion"].map(criterion_label))
+    chosen = chosen.assign(cell=cells(chosen), criterion_label=chosen["criterion"].map(criterion_label))
     matrix = chosen.pivot_table(index=["cluster_id", "cluster", "level", "target"], columns="criterion_label", values="cell",
                                 aggfunc="first", sort=False).reset_index()
     missed = chosen[chosen["status"] == q.MISSED].groupby("cluster_id").size()
