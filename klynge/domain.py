@@ -68,6 +68,8 @@ MEMBER_TYPES: tuple[MemberType, ...] = (
 MEMBER_TYPE_CODES: tuple[str, ...] = tuple(t.code for t in MEMBER_TYPES)
 MEMBER_TYPE_BY_CODE: dict[str, MemberType] = {t.code: t for t in MEMBER_TYPES}
 MEMBER_COUNT_FIELDS: tuple[str, ...] = tuple(t.report_field for t in MEMBER_TYPES)
+# Member types that are companies, for the core-member thresholds.
+COMPANY_TYPES: tuple[str, ...] = ("established", "startup")
 
 # The five-point model (femkantmodellen): the actor types an innovation ecosystem needs.
 # Each point is covered by one member type of the register.

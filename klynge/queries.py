@@ -12,22 +12,19 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, distinct, func, literal, or_, select
 
-from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
-from klynge.reports.fields import FIELD_NAMES, NUMBER_FIELDS
-from klynge.store import schema
+from klynge.domain import COMPANY_TYPES, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.reports.fields import FIELD_NAMES, SUMMED_FIELDS
+from klynge.store import derived, schema
 
 R = schema.annual_reports
 C = schema.clusters
 P = schema.programme_periods
 M = schema.members
 W = schema.report_warnings
-RR = schema.report_registers
+Y = schema.register_years
+S = schema.level_sums
 
-# Member types that are companies, for the core-member thresholds.
-COMPANY_TYPES: tuple[str, ...] = ("established", "startup")
 
-# The figures summed per level and year: every count and amount of the report.
-SUMMED_FIELDS: tuple[str, ...] = tuple(name for name in NUMBER_FIELDS if name != "report_year")
 
 
 @dataclass(frozen=True)
@@ -99,13 +96,36 @@ def reports(engine: Engine, flt: Filter = Filter(), columns: tuple[str, ...] | N
 
 
 def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
-    """Per year and level: the number of reporting clusters and the sum of every figure."""
+    """Per year and level: the number of reporting clusters and the sum of every figure.
+    Added up from the sums kept at import (`level_sums`), unless the filter names clusters."""
+    if flt.clusters:
+        return level_summary_from_reports(engine, flt)
+    query = select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
+                   *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS])
+    if flt.levels:
+        query = query.where(S.c.level.in_(flt.levels))
+    if flt.years is not None:
+        query = query.where(S.c.report_year.between(*flt.years))
+    if flt.regions:
+        query = query.where(S.c.region.in_(flt.regions))
+    if flt.sectors:
+        query = query.where(S.c.sector.in_(flt.sectors))
+    query = query.group_by(S.c.report_year, S.c.level).order_by(S.c.report_year, S.c.level)
+    return _summary_frame(engine, query)
+
+
+def level_summary_from_reports(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """`level_summary` summed from the reports themselves (what `level_sums` holds, for any filter)."""
     query = select(
         R.c.report_year, LEVEL,
         func.count(distinct(R.c.cluster_id)).label("clusters"),
         *[func.sum(R.c[name]).label(name) for name in SUMMED_FIELDS],
     ).select_from(_reports_from())
     query = _where(query, flt).group_by(R.c.report_year, LEVEL).order_by(R.c.report_year, LEVEL)
+    return _summary_frame(engine, query)
+
+
+def _summary_frame(engine: Engine, query: Select) -> pd.DataFrame:
     frame = _frame(engine, query)
     for name in ("funding_national_mnok", "funding_eu_mnok", "mgmt_fte"):
         frame[name] = frame[name].astype(float).round(3)
@@ -177,7 +197,30 @@ def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Per cluster: members by type in its register in the last selected year (one column a
     type, named as the report's field: `members_startup` ...), their sum `members_total`,
     core members, core member companies (established companies and start-ups), and the
-    cluster's level that year."""
+    cluster's level that year. Read from the counts kept at import (`register_years`) for
+    the years the reports cover, else counted from the memberships."""
+    year = _register_year(engine, flt)
+    with engine.connect() as conn:
+        covered = derived.covered_years(conn)
+    if covered is None or not covered[0] <= year <= covered[1]:
+        return register_counts_from_members(engine, flt)
+    query = select(
+        C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
+        literal(year).label("year"), *[Y.c[t.report_field] for t in MEMBER_TYPES], Y.c.core_members, Y.c.core_companies,
+    ).select_from(C.outerjoin(P, _level_join(literal(year))).outerjoin(Y, and_(Y.c.cluster_id == C.c.id, Y.c.year == year)))
+    return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
+
+
+def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
+    frame = _frame(engine, query)
+    numeric = [*MEMBER_COUNT_FIELDS, "core_members", "core_companies"]
+    frame[numeric] = frame[numeric].fillna(0).astype("int64")
+    frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
+    return frame
+
+
+def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """`register_counts` counted from the memberships themselves (for any year)."""
     year = _register_year(engine, flt)
     with_level = C.outerjoin(P, _level_join(literal(year)))
     # The active members are counted per cluster first, for the selected clusters only, and
@@ -195,11 +238,7 @@ def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
         literal(year).label("year"), *[counts.c[t.report_field] for t in MEMBER_TYPES],
         counts.c.core_members, counts.c.core_companies,
     ).select_from(with_level.outerjoin(counts, counts.c.cluster_id == C.c.id))
-    frame = _frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
-    numeric = [*MEMBER_COUNT_FIELDS, "core_members", "core_companies"]
-    frame[numeric] = frame[numeric].fillna(0).astype("int64")
-    frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
-    return frame
+    return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 
 
 def clusters(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
@@ -250,10 +289,10 @@ def register_by_report(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """For each report whose cluster has a member register: the register's members by type
     in the report's year. One row per report, with a column per type named as the report's
     field (`members_startup` ...), as in `register_counts`. The counts are kept at import
-    (`klynge.store.registers`)."""
-    counts = [RR.c[field] for field in MEMBER_COUNT_FIELDS]
+    (`register_years`, see `klynge.store.derived`)."""
+    counts = [Y.c[field] for field in MEMBER_COUNT_FIELDS]
     query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, *counts).select_from(
-        _reports_from().join(RR, and_(RR.c.cluster_id == R.c.cluster_id, RR.c.report_year == R.c.report_year)))
+        _reports_from().join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
     return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
 
 
@@ -263,9 +302,9 @@ def register_differences(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame
     (`register_members_startup` ...). Found in SQL, so the check reads only these rows."""
     query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL,
                    *(R.c[field] for field in MEMBER_COUNT_FIELDS),
-                   *(RR.c[field].label(f"register_{field}") for field in MEMBER_COUNT_FIELDS)).select_from(
-        _reports_from().join(RR, and_(RR.c.cluster_id == R.c.cluster_id, RR.c.report_year == R.c.report_year)))
-    query = query.where(or_(*(RR.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
+                   *(Y.c[field].label(f"register_{field}") for field in MEMBER_COUNT_FIELDS)).select_from(
+        _reports_from().join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
+    query = query.where(or_(*(Y.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
     return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
 
 

@@ -42,5 +42,7 @@ FIELD_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in FIELDS}
 INT_FIELDS: tuple[str, ...] = tuple(s.name for s in FIELDS if s.type == "int")
 DECIMAL_FIELDS: tuple[str, ...] = tuple(s.name for s in FIELDS if s.type == "decimal")
 NUMBER_FIELDS: tuple[str, ...] = tuple(s.name for s in FIELDS if s.is_number)
+# The figures summed per level and year: every count and amount of the report.
+SUMMED_FIELDS: tuple[str, ...] = tuple(name for name in NUMBER_FIELDS if name != "report_year")
 TEXT_FIELDS: tuple[str, ...] = tuple(s.name for s in FIELDS if s.type == "text")
 MONEY_FIELDS: tuple[str, ...] = ("funding_national_mnok", "funding_eu_mnok")

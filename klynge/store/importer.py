@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from klynge.domain import LEVEL_CODES
 from klynge.masterdata import ClusterRow, MemberRow, PeriodRow
 from klynge.reports.model import Problem, RejectedInput, Report
-from klynge.store import registers, schema
+from klynge.store import derived, schema
 from klynge.store.batch import Batch, jsonable, load_files, name_key, report_hash
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ def import_paths(
         _write_periods(conn, batch, result)
         _write_members(conn, batch, result)
         _write_reports(conn, batch, result, import_id)
-        # The registers counted in each report's year follow the members and reports just written.
-        registers.refresh(conn, set(batch.members) | {cluster_id for cluster_id, _ in batch.reports})
+        # The derived tables follow the rows just written (the registers of the clusters whose members changed).
+        derived.refresh(conn, set(batch.members))
         if mark_dataset is not None:
             conn.execute(delete(schema.meta).where(schema.meta.c.key == "dataset"))
             conn.execute(insert(schema.meta).values(key="dataset", value=mark_dataset))

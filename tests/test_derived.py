@@ -1,0 +1,109 @@
+"""The tables derived at import (`klynge.store.derived`) always say what their definitions
+say over the imported rows, after every kind of import, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from klynge import queries
+from klynge.queries import Filter
+from klynge.store import derived
+from klynge.store.importer import import_paths, load_demo
+from tests.factories import example_values, master_data, write_csv, write_reports_csv
+
+
+def kept_and_counted(engine) -> tuple[list, list]:
+    """The registers kept in `register_years`, and as `derived.counted` counts them for the
+    years the reports cover (which `covered_years` must be)."""
+    with engine.connect() as conn:
+        kept = sorted(conn.execute(select(*derived.Y.c[*derived.COUNT_COLUMNS])).all())
+        years = conn.execute(select(func.min(derived.R.c.report_year), func.max(derived.R.c.report_year))).one()
+        assert derived.covered_years(conn) == (None if years[0] is None else tuple(years))
+        live = sorted(conn.execute(derived.counted(*years)).all()) if years[0] is not None else []
+    return kept, live
+
+
+def assert_kept(engine) -> None:
+    kept, live = kept_and_counted(engine)
+    assert kept == live
+    for flt in (Filter(), Filter(years=(2023, 2023))):
+        pd.testing.assert_frame_equal(queries.register_counts(engine, flt), queries.register_counts_from_members(engine, flt),
+                                      check_dtype=False)
+    for flt in (Filter(), Filter(years=(2023, 2023))):
+        pd.testing.assert_frame_equal(queries.level_summary(engine, flt), queries.level_summary_from_reports(engine, flt),
+                                      check_dtype=False)
+
+
+@pytest.fixture
+def demo(engine):
+    load_demo(engine)
+    return engine
+
+
+def test_demo_registers_are_counted(demo):
+    assert_kept(demo)
+    with demo.connect() as conn:
+        assert len(conn.execute(select(derived.Y)).all()) > 200
+
+
+LEVELS = [(), ("arena",), ("arena_pro", "moden"), ("utenfor",)]
+YEARS = [None, (2019, 2019), (2021, 2024), (2025, 2030)]
+REGIONS = [(), ("Vestland",), ("Oslo", "Viken", "Agder")]
+SECTORS = [(), ("Helse",), ("Energi", "Sjømat")]
+
+
+def test_level_sums_add_up_to_the_reports_for_every_filter(demo):
+    for levels, years, regions, sectors in itertools.product(LEVELS, YEARS, REGIONS, SECTORS):
+        flt = Filter(levels=levels, years=years, regions=regions, sectors=sectors)
+        kept, live = queries.level_summary(demo, flt), queries.level_summary_from_reports(demo, flt)
+        pd.testing.assert_frame_equal(kept, live, check_dtype=False, obj=repr(flt))
+    assert queries.level_summary(demo)["clusters"].sum() == len(queries.report_keys(demo)) > 200  # one per report
+
+
+def test_a_filter_of_clusters_sums_their_reports(demo):
+    flt = Filter(clusters=(1, 2, 3), years=(2021, 2023))
+    summary = queries.level_summary(demo, flt)
+    assert summary["clusters"].sum() == len(queries.reports(demo, flt))
+
+
+def test_the_kept_tables_follow_every_import(engine, tmp_path):
+    master = master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [
+        example_values(report_year=2022, period_start="2022-01-01", period_end="2022-12-31"),
+        example_values(report_year=2023),
+        example_values(cluster_name="Fjellhelse", report_year=2023, members_total=100, members_established=80),
+    ])
+    import_paths(engine, [master, tmp_path / "reports.csv"])
+    assert_kept(engine)
+    before = queries.level_summary(engine, Filter(years=(2023, 2023))).set_index("level")
+    assert before.loc["arena", "clusters"] == 1 and before.loc["arena_pro", "members_established"] == 80
+
+    # Cluster 1 becomes Arena Pro from 2023 and moves county: the sums move with it.
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    write_csv(folder / "periods.csv", [
+        {"cluster_id": 1, "level": "arena", "first_year": 2021, "last_year": 2022, "brand": ""},
+        {"cluster_id": 1, "level": "arena_pro", "first_year": 2023, "last_year": 2028, "brand": ""},
+    ])
+    clusters = pd.read_csv(master / "clusters.csv", dtype=str, keep_default_na=False)
+    clusters.loc[clusters["cluster_id"] == "1", "region"] = "Rogaland"
+    clusters[clusters["cluster_id"] == "1"].to_csv(folder / "clusters.csv", index=False)
+    import_paths(engine, [folder / "clusters.csv", folder / "periods.csv"])
+    assert_kept(engine)
+    after = queries.level_summary(engine, Filter(years=(2023, 2023))).set_index("level")
+    assert list(after.index) == ["arena_pro"] and after.loc["arena_pro", "clusters"] == 2
+    assert queries.level_summary(engine, Filter(regions=("Rogaland",)))["clusters"].sum() == 2
+
+    # A replaced report, and a new one: the sums and registers follow.
+    write_reports_csv(folder / "reports.csv", [
+        example_values(report_year=2023, activities_organised=99),
+        example_values(report_year=2024, period_start="2024-01-01", period_end="2024-12-31"),
+    ])
+    import_paths(engine, [folder / "reports.csv"])
+    assert_kept(engine)
+    summary = queries.level_summary(engine, Filter(regions=("Rogaland",))).set_index("report_year")
+    assert summary.loc[2023, "activities_organised"] == 99 and summary.loc[2024, "clusters"] == 1
