@@ -10,11 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Engine, Select, Text, and_, case, distinct, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from klynge.domain import COMPANY_TYPES, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.reports.fields import FIELD_NAMES, SUMMED_FIELDS
 from klynge.store import derived, schema
+from klynge.store.engine import SQLITE_LOWER
 
 R = schema.annual_reports
 C = schema.clusters
@@ -65,6 +68,25 @@ def _where(query: Select, flt: Filter, year_column=R.c.report_year) -> Select:
     if flt.clusters:
         query = query.where(C.c.id.in_(flt.clusters))
     return query
+
+
+class lowered(FunctionElement):
+    """lower(text), for searches that ignore case in any alphabet: on SQLite, whose lower()
+    knows only ASCII, the one `klynge.store.engine` registers with each connection."""
+
+    type = Text()
+    name = "lowered"
+    inherit_cache = True
+
+
+@compiles(lowered)
+def _lowered(element, compiler, **kw) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lowered, "sqlite")
+def _lowered_on_sqlite(element, compiler, **kw) -> str:
+    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
 
 
 def _frame(engine: Engine, query: Select) -> pd.DataFrame:
@@ -327,3 +349,23 @@ def jump_candidates(engine: Engine, flt: Filter, fields: dict[str, float], facto
                    R.c.id.in_(select(pairs.c.now_id)).label("candidate")).select_from(_reports_from())
     query = query.where(R.c.id.in_(select(pairs.c.now_id).union(select(pairs.c.before_id))))
     return _frame(engine, query.order_by(R.c.report_year, C.c.name))
+
+
+def report_texts(engine: Engine, flt: Filter, number_field: str, text_field: str, search: str = "",
+                 limit: int | None = None) -> pd.DataFrame:
+    """The reports in the filter with one of their texts (and a figure beside it), newest
+    first, then by cluster; with `search`, only those whose text or cluster name contains
+    it, in any case. At most `limit` rows; `matches` on every row is how many there are in
+    all. The search and the count run in the database, so a page showing a few of many
+    thousand texts reads only those."""
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, R.c[number_field], R.c[text_field],
+                   func.count().over().label("matches")).select_from(_reports_from())
+    query = _where(query, flt)
+    if search:
+        needle = search.lower()
+        query = query.where(or_(lowered(R.c[text_field]).contains(needle, autoescape=True),
+                                lowered(C.c.name).contains(needle, autoescape=True)))
+    query = query.order_by(R.c.report_year.desc(), C.c.name)
+    if limit is not None:
+        query = query.limit(limit)
+    return _frame(engine, query)

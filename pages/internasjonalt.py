@@ -8,6 +8,7 @@ from klynge import metrics
 from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.safe import plain
+from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.international")
@@ -36,21 +37,28 @@ components.table(table, t("international.levels_file"), units={c: "count" for c 
                  labels={"report_year": t("col.year"), "level": t("col.level"), **{c: figure_label(c) for c in columns}})
 
 st.subheader(t("international.descriptions"))
-reports = data.reports(flt, columns=("international_activities_new", "international_activities_description"))
 query = st.text_input(t("international.search"), key="sok", bind="query-params", placeholder=t("international.search_placeholder"))
-texts = reports[["cluster", "report_year", "level", "international_activities_new", "international_activities_description"]]
-if query:
-    texts = texts[texts["international_activities_description"].str.contains(query, case=False, regex=False)
-                  | texts["cluster"].str.contains(query, case=False, regex=False)]
-texts = texts.sort_values(["report_year", "cluster"], ascending=[False, True])
-texts = texts.assign(level=texts["level"].map(level_label))
-st.caption(t("international.matches", count=len(texts)))
-for row in texts.head(30).itertuples():
-    with st.expander(f"{plain(row.cluster)} · {row.report_year} · {row.level}", expanded=bool(query)):
+# The newest SHOWN matches are read; the database searches and counts them all.
+SHOWN = 30
+FIELDS = ("international_activities_new", "international_activities_description")
+found = data.report_texts(flt, *FIELDS, query or "", SHOWN)
+matches = int(found["matches"].iloc[0]) if not found.empty else 0
+st.caption(t("international.matches", count=matches))
+for row in found.itertuples():
+    with st.expander(f"{plain(row.cluster)} · {row.report_year} · {level_label(row.level)}", expanded=bool(query)):
         st.text(row.international_activities_description, width="stretch")  # as written, no Markdown
-if len(texts) > 30:
-    st.caption(t("international.more", count=len(texts) - 30))
-components.downloads(texts.rename(columns={"cluster": t("col.cluster"), "report_year": t("col.year"), "level": t("col.level"),
-                                           "international_activities_new": figure_label("international_activities_new"),
-                                           "international_activities_description": t("col.description")}),
-                     t("international.descriptions_file"))
+if matches > SHOWN:
+    st.caption(t("international.more", count=matches - SHOWN))
+labels = {"cluster": t("col.cluster"), "report_year": t("col.year"), "level": t("col.level"),
+          "international_activities_new": figure_label("international_activities_new"),
+          "international_activities_description": t("col.description")}
+levels = {code: level_label(code) for code in (*LEVEL_CODES, OUTSIDE_LEVEL)}
+
+
+def every_match():
+    """All the matches, for the download (made when it is clicked, in the labels of now)."""
+    rows = data.report_texts(flt, *FIELDS, query or "")
+    return rows.assign(level=rows["level"].map(levels))[list(labels)].rename(columns=labels)
+
+
+components.downloads(every_match, t("international.descriptions_file"))

@@ -45,7 +45,7 @@ def requirement(target: str, key: str) -> str:
 rows = [{"criterion": criterion_label(key), **{target: requirement(target, key) for target in q.TARGETS},
          "judged": t(f"qualification.source.{sources[key] or 'none'}")} for key in criteria]
 thresholds = pd.DataFrame(rows)
-components.table(thresholds, t("qualification.thresholds_file"), height=36 * (len(thresholds) + 1) + 3,
+components.table(thresholds, t("qualification.thresholds_file"), height="content",
                  labels={"criterion": t("qualification.criterion"), "judged": t("qualification.judged_from"),
                          **{target: target_label(target) for target in q.TARGETS}})
 st.caption(t("qualification.source", source=q.SOURCE))

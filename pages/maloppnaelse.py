@@ -27,7 +27,7 @@ for kind in ("effect", "result"):
                 components.indicator_heading(key, " (MNOK)" if unit == "mnok" else "")
                 st.caption(t(f"definition.{key}"))
                 frame = summary if key != "leverage" else summary[summary["programme_money_mnok"] > 0]
-                st.altair_chart(charts.level_trend(frame, key, figure_label(key), unit, narrow=len(goal.indicators) > 2),
+                st.altair_chart(charts.level_trend(frame, key, figure_label(key), unit, beside=len(goal.indicators)),
                                 width="stretch")
         table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *goal.indicators]]
         with st.expander(t("goals.table")):

@@ -66,10 +66,12 @@ st.caption(t("members.gender_caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("steering_women_share")
-    st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent"), width="stretch")
+    st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent",
+                                       beside=2), width="stretch")
 with right:
     components.indicator_heading("mgmt_women_share")
-    st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent"), width="stretch")
+    st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent",
+                                       beside=2), width="stretch")
 per_cluster = metrics.with_derived(reports)
 gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[
     ["cluster", "level", "partners_total", "steering_members", "steering_women", "steering_women_share",

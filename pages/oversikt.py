@@ -42,10 +42,9 @@ reports_now = data.reports(flt.with_(years=(year, year)), columns=())  # who rep
 if clusters.empty:
     components.empty_selection()
     st.stop()
-reported = set(reports_now["cluster_id"])
 listing = clusters.assign(
     level=clusters["level"].map(level_label),
-    reported=clusters["cluster_id"].map(lambda cid: t("common.yes") if cid in reported else t("common.no")),
+    reported=clusters["cluster_id"].isin(reports_now["cluster_id"]).map({True: t("common.yes"), False: t("common.no")}),
 )[["cluster", "level", "region", "sector", "members_total", "core_members", "reported"]]
 components.table(
     components.with_profile_links(listing),

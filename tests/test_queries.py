@@ -147,3 +147,30 @@ def test_filter_options(db):
     assert options.years == (2022, 2023, 2024)
     assert options.regions == ("Innlandet", "Vestland")
     assert options.clusters == ((1, "Arena Kystmat"), (2, "Fjellhelse"))
+
+
+def test_report_texts_are_searched_in_any_case_and_alphabet_and_counted(engine, tmp_path):
+    master_data(tmp_path / "master")
+    write_reports_csv(tmp_path / "reports.csv", [
+        example_values(report_year=2022, period_start="2022-01-01", period_end="2022-12-31",
+                       international_activities_description="Messe i ØSTERRIKE og 100% fokus_på eksport"),
+        example_values(report_year=2023, international_activities_description="Studietur til Ålesund"),
+        example_values(cluster_name="Fjellhelse", report_year=2023, members_total=100, members_established=80,
+                       international_activities_description="Ingen reiser i år"),
+    ])
+    import_paths(engine, [tmp_path / "master", tmp_path / "reports.csv"])
+
+    def found(search, limit=None):
+        frame = queries.report_texts(engine, Filter(), "international_activities_new", "international_activities_description",
+                                     search, limit)
+        return [(row.cluster, row.report_year) for row in frame.itertuples()], sorted(set(frame["matches"]))
+
+    assert found("") == ([("Arena Kystmat", 2023), ("Fjellhelse", 2023), ("Arena Kystmat", 2022)], [3])
+    assert found("", limit=1) == ([("Arena Kystmat", 2023)], [3])  # the newest, and how many in all
+    assert found("østerrike") == ([("Arena Kystmat", 2022)], [1])  # Ø and ø
+    assert found("ÅLESUND") == ([("Arena Kystmat", 2023)], [1])
+    assert found("fjellHELSE") == ([("Fjellhelse", 2023)], [1])  # the cluster's name too
+    # % and _ are plain characters, not wildcards
+    assert found("100%") == found("fokus_på") == ([("Arena Kystmat", 2022)], [1])
+    assert found("messe_i") == found("messe%eksport") == ([], [])
+    assert found("Köln") == ([], [])

@@ -34,7 +34,17 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# SQLite's lower() knows only ASCII; searches call this one (Python's, for Æ, Ø, Å and the
+# rest), see `klynge.queries.lowered`.
+SQLITE_LOWER = "klynge_lower"
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     # WAL lets dashboards read while an import writes; readers see the last commit.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -45,7 +55,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, set up for this app (SQLite: WAL, foreign keys, busy timeout)."""
+    """An engine for `url`, set up for this app (SQLite: WAL, foreign keys, busy timeout, and
+    a lower() for any alphabet)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 10})

@@ -100,19 +100,22 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     return _finish(chart)
 
 
-def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", narrow: bool = False) -> alt.Chart:
-    """One line per level over the years. `frame` has `report_year`, `level` and `value`;
-    `narrow` for a chart in a third of the page."""
+def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1) -> alt.Chart:
+    """One line per level over the years. `frame` has `report_year`, `level` and `value`.
+    `beside`: how many charts share the page's width. Side by side, each stands under a
+    heading that names its figure, so its axis has no title (it would not fit), and its
+    legend has fewer columns."""
+    narrow = beside > 1
     data = _with_level_labels(frame, "report_year", value)
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=alt.Axis(format=_axis_format(unit))),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
     )
-    return _finish(chart, 2 if narrow else 4)
+    return _finish(chart, {1: 4, 2: 2}.get(beside, 1))
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:

@@ -4,6 +4,8 @@ Norwegian number formats, and CSV/Excel downloads of exactly what a table shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import quote
 
 from typing import TYPE_CHECKING
@@ -34,6 +36,7 @@ def empty_selection() -> None:
     st.info(t("app.empty_selection"), icon=":material/filter_alt_off:")
 
 
+@lru_cache(maxsize=50_000)  # the same names on every rerun; quoting costs 7 µs a name
 def profile_link(name: str) -> str:
     """A link to a cluster's profile page (relative to the app's root)."""
     return f"{PROFILE_PAGE}?{PROFILE_KEY}={quote(name)}"
@@ -43,16 +46,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tabell"
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV and Excel buttons for `frame`, as shown (the file is made when clicked)."""
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV and Excel buttons for `frame`, as shown, or for the frame a function gives (for
+    rows the page does not read until they are asked for). The file is made when clicked,
+    outside the script run: such a function must not read the session (labels included)."""
+    def rows() -> pd.DataFrame:
+        return frame() if callable(frame) else frame
+
     left, right, _ = st.columns([1, 1, 4])
     slug = _slug(name)
     left.download_button(
-        t("download.csv"), data=lambda: write_frame(frame, "csv"), file_name=f"{slug}.csv", mime="text/csv",
+        t("download.csv"), data=lambda: write_frame(rows(), "csv"), file_name=f"{slug}.csv", mime="text/csv",
         key=f"csv-{slug}", on_click="ignore", icon=":material/download:",
     )
     right.download_button(
-        t("download.xlsx"), data=lambda: write_frame(frame, "xlsx"), file_name=f"{slug}.xlsx",
+        t("download.xlsx"), data=lambda: write_frame(rows(), "xlsx"), file_name=f"{slug}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{slug}", on_click="ignore", icon=":material/download:",
     )

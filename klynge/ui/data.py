@@ -47,6 +47,7 @@ QUERIES = {
     "warnings": queries.warnings,
     "findings": quality.findings,
     "level_medians": _level_medians,
+    "report_texts": queries.report_texts,
 }
 
 
@@ -65,6 +66,12 @@ def level_medians(years: tuple[int, int], figures: tuple[str, ...]) -> pd.DataFr
     """Per year and level: the median of each figure (derived figures too) over every
     report in `years`, to set a cluster beside its peers."""
     return _run(database_url(), "level_medians", years, tuple(figures))
+
+
+def report_texts(flt: Filter, number_field: str, text_field: str, search: str = "", limit: int | None = None) -> pd.DataFrame:
+    """The reports' `text_field` beside `number_field`, newest first, searched in the
+    database; at most `limit`, with the number of matches in `matches`."""
+    return _run(database_url(), "report_texts", flt, number_field, text_field, search, limit)
 
 
 def level_summary(flt: Filter) -> pd.DataFrame:

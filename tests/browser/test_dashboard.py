@@ -155,3 +155,25 @@ def test_the_csv_download_holds_exactly_the_rows_of_the_table(page, demo_server,
     assert [row[reported_column] for row in rows] == [
         TEXTS["common.yes"] if cluster_id in reported else TEXTS["common.no"] for cluster_id in expected["cluster_id"]]
     assert download.value.suggested_filename.endswith(".csv")
+
+
+def test_the_searched_descriptions_download_holds_every_match(page, demo_server, engine, options):
+    # The page shows the newest 30 matches; the file, made when clicked, holds them all.
+    international = next(spec for spec in PAGES if spec.url_path == "internasjonalt")
+    first, last = options.years[0], options.years[-1]
+    expected = queries.report_texts(engine, Filter(years=(first, last)), "international_activities_new",
+                                    "international_activities_description", "messe")
+    assert len(expected) > 30
+    open_app(page, page_url(demo_server.url, international, "sok=MESSE"))
+    button = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"]).last
+    button.wait_for()
+    assert page.locator("[data-testid=stExpander]").count() == 30
+    with page.expect_download() as download:
+        button.click()
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row[TEXTS["col.cluster"]], int(row[TEXTS["col.year"]])) for row in rows] == list(
+        zip(expected["cluster"], expected["report_year"]))
+    assert all("messe" in row[TEXTS["col.description"]].lower() or "messe" in row[TEXTS["col.cluster"]].lower() for row in rows)
+    assert {row[TEXTS["col.level"]] for row in rows} <= {TEXTS[f"level.{code}"] for code in
+                                                         ("tidligfase", "arena", "arena_pro", "moden", "utenfor")}

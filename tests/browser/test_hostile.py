@@ -212,7 +212,7 @@ def test_an_unexpected_error_shows_no_details_in_the_browser(page, tmp_path):
     path = tmp_path / "broken.db"
     build_demo_database(path)
     with sqlite3.connect(path) as conn:
-        conn.execute("ALTER TABLE annual_reports RENAME COLUMN new_jobs TO new_jobs_gone")
+        conn.execute("ALTER TABLE level_sums RENAME COLUMN new_jobs TO new_jobs_gone")  # the overview reads it
     with streamlit_server(env={"KLYNGE_DATABASE_URL": f"sqlite:///{path}"}, log=tmp_path / "server.log") as server:
         open_app(page, server.url)
         exception = page.locator("[data-testid=stException]")
