@@ -218,8 +218,8 @@ def member_register(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
 def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Per cluster: members by type in its register in the last selected year (one column a
     type, named as the report's field: `members_startup` ...), their sum `members_total`,
-    core members, core member companies (established companies and start-ups), and the
-    cluster's level that year. Read from the counts kept at import (`register_years`) for
+    core members, core member companies (established companies and start-ups), the
+    cluster's level that year, and whether it filed a report for it (`reported`). Read from the counts kept at import (`register_years`) for
     the years the reports cover, else counted from the memberships."""
     year = _register_year(engine, flt)
     with engine.connect() as conn:
@@ -229,12 +229,23 @@ def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *[Y.c[t.report_field] for t in MEMBER_TYPES], Y.c.core_members, Y.c.core_companies,
-    ).select_from(C.outerjoin(P, _level_join(literal(year))).outerjoin(Y, and_(Y.c.cluster_id == C.c.id, Y.c.year == year)))
+        _REPORTED.c.id.is_not(None).label("reported"),
+    ).select_from(C.outerjoin(P, _level_join(literal(year))).outerjoin(Y, and_(Y.c.cluster_id == C.c.id, Y.c.year == year))
+                  .outerjoin(_REPORTED, _reported_in(year)))
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
+
+
+# The cluster's report for the register's year, if it filed one.
+_REPORTED = R.alias("reported")
+
+
+def _reported_in(year: int):
+    return and_(_REPORTED.c.cluster_id == C.c.id, _REPORTED.c.report_year == year)
 
 
 def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
     frame = _frame(engine, query)
+    frame["reported"] = frame["reported"].astype(bool)
     numeric = [*MEMBER_COUNT_FIELDS, "core_members", "core_companies"]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
     frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
@@ -258,8 +269,8 @@ def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.D
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *[counts.c[t.report_field] for t in MEMBER_TYPES],
-        counts.c.core_members, counts.c.core_companies,
-    ).select_from(with_level.outerjoin(counts, counts.c.cluster_id == C.c.id))
+        counts.c.core_members, counts.c.core_companies, _REPORTED.c.id.is_not(None).label("reported"),
+    ).select_from(with_level.outerjoin(counts, counts.c.cluster_id == C.c.id).outerjoin(_REPORTED, _reported_in(year)))
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 
 

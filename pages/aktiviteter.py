@@ -17,10 +17,11 @@ st.caption(t("activities.caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("activities_organised")
-    st.altair_chart(charts.level_year_bars(summary, "activities_organised", figure_label("activities_organised")), width="stretch")
+    st.altair_chart(charts.level_year_bars(summary, "activities_organised", figure_label("activities_organised"), beside=2), width="stretch")
 with right:
     components.indicator_heading("activities_unique_participants")
-    st.altair_chart(charts.level_year_bars(summary, "activities_unique_participants", figure_label("activities_unique_participants")),
+    st.altair_chart(charts.level_year_bars(summary, "activities_unique_participants", figure_label("activities_unique_participants"),
+                                          beside=2),
                     width="stretch")
 
 st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + t("glossary.see"))

@@ -17,10 +17,10 @@ st.caption(t("funding.caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("funding_national_mnok", " (MNOK)")
-    st.altair_chart(charts.level_year_bars(summary, "funding_national_mnok", t("unit.mnok"), "mnok"), width="stretch")
+    st.altair_chart(charts.level_year_bars(summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2), width="stretch")
 with right:
     components.indicator_heading("funding_eu_mnok", " (MNOK)")
-    st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok"), width="stretch")
+    st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2), width="stretch")
 
 st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + t("glossary.see"))
 st.caption(t("funding.rules"))

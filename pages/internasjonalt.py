@@ -21,10 +21,11 @@ st.altair_chart(charts.level_year_bars(summary, "international_activities_new", 
 left, right = st.columns(2)
 with left:
     components.indicator_heading("intl_projects")
-    st.altair_chart(charts.level_year_bars(summary, "intl_projects", figure_label("intl_projects")), width="stretch")
+    st.altair_chart(charts.level_year_bars(summary, "intl_projects", figure_label("intl_projects"), beside=2), width="stretch")
 with right:
     components.indicator_heading("with_international_partners")
-    st.altair_chart(charts.level_year_bars(summary, "with_international_partners", figure_label("with_international_partners")),
+    st.altair_chart(charts.level_year_bars(summary, "with_international_partners", figure_label("with_international_partners"),
+                                          beside=2),
                     width="stretch")
 components.indicator_heading("international_cluster_collaborations")
 st.altair_chart(charts.level_trend(summary, "international_cluster_collaborations",

@@ -38,13 +38,12 @@ st.altair_chart(charts.level_trend(trend, choice, figure_label(choice) + (" (MNO
 
 st.subheader(t("overview.clusters", year=year))
 clusters = data.register_counts(flt.with_(years=(year, year)) if flt.years is None else flt)
-reports_now = data.reports(flt.with_(years=(year, year)), columns=())  # who reported: no figures needed
 if clusters.empty:
     components.empty_selection()
     st.stop()
 listing = clusters.assign(
     level=clusters["level"].map(level_label),
-    reported=clusters["cluster_id"].isin(reports_now["cluster_id"]).map({True: t("common.yes"), False: t("common.no")}),
+    reported=clusters["reported"].map({True: t("common.yes"), False: t("common.no")}),
 )[["cluster", "level", "region", "sector", "members_total", "core_members", "reported"]]
 components.table(
     components.with_profile_links(listing),

@@ -174,3 +174,10 @@ def test_report_texts_are_searched_in_any_case_and_alphabet_and_counted(engine, 
     assert found("100%") == found("fokus_på") == ([("Arena Kystmat", 2022)], [1])
     assert found("messe_i") == found("messe%eksport") == ([], [])
     assert found("Köln") == ([], [])
+
+
+def test_register_counts_say_who_reported_that_year(db):
+    for year, expected in ((2023, {1: True, 2: True}), (2024, {1: True, 2: False})):
+        counts = queries.register_counts(db, Filter(years=(year, year)))
+        assert dict(zip(counts["cluster_id"], counts["reported"])) == expected
+        assert counts["reported"].dtype == bool

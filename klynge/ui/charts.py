@@ -52,8 +52,17 @@ def _configure(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
         orient="bottom", title=None, labelLimit=220 if legend_columns > 2 else 130, columns=legend_columns)
 
 
-def _finish(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
-    return _configure(chart.properties(height=HEIGHT), legend_columns)
+LEGEND_ROW = 24  # pixels
+# Legend columns by how many charts share the page's width.
+_LEGEND_COLUMNS = {1: 4, 2: 2}
+
+
+def _finish(chart: alt.Chart, legend_columns: int = 4, legend_entries: int = 0) -> alt.Chart:
+    """The chart's height and configuration. Streamlit fits a chart with its legend into its
+    height, so a legend below the chart gets rows of its own on top of HEIGHT: the plot
+    keeps its size whatever the legend's length."""
+    rows = -(-legend_entries // legend_columns) + 1 if legend_entries else 0  # + its title
+    return _configure(chart.properties(height=HEIGHT + LEGEND_ROW * rows), legend_columns)
 
 
 def _axis_format(unit: str) -> str:
@@ -115,11 +124,11 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
     )
-    return _finish(chart, {1: 4, 2: 2}.get(beside, 1))
+    return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
 
-def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
-    """Bars per year, stacked by level."""
+def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1) -> alt.Chart:
+    """Bars per year, stacked by level; `beside` as for `level_trend`."""
     data = _with_level_labels(frame, "report_year", value)
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
@@ -129,7 +138,7 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"sum({value}):Q", title=title, format=_axis_format(unit))],
     )
-    return _finish(chart)
+    return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
 
 def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool = False,
@@ -157,7 +166,7 @@ def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = 
     if horizontal:
         chart = chart.properties(height=max(HEIGHT, 22 * data[group].nunique()))
         return _configure(chart)
-    return _finish(chart)
+    return _finish(chart, legend_entries=data["type_label"].nunique())
 
 
 CATEGORY_COLOURS = {"competence": "#4e79a7", "internationalisation": "#e15759", "innovation": "#59a14f", "custom": "#b5b5b5"}
