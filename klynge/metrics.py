@@ -37,6 +37,16 @@ def _divide(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator.astype(float) / denominator.where(denominator != 0)
 
 
+# What `women_shares` reads.
+GENDER_FIELDS: tuple[str, ...] = ("steering_members", "steering_women", "mgmt_paid_persons", "mgmt_paid_women")
+
+
+def women_shares(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Women's shares of the steering group and of the paid management (of `GENDER_FIELDS`)."""
+    return {"steering_women_share": _divide(frame["steering_women"], frame["steering_members"]),
+            "mgmt_women_share": _divide(frame["mgmt_paid_women"], frame["mgmt_paid_persons"])}
+
+
 def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds the derived figures to a frame of reports or of per-level sums: triggered money,
     participants per activity, women's shares, project totals, programme money and leverage.
@@ -46,8 +56,7 @@ def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     new["funding_triggered_mnok"] = (column("funding_national_mnok").astype(float)
                                      + column("funding_eu_mnok").astype(float)).round(3)
     new["participants_per_activity"] = _divide(column("activities_unique_participants"), column("activities_organised"))
-    new["steering_women_share"] = _divide(column("steering_women"), column("steering_members"))
-    new["mgmt_women_share"] = _divide(column("mgmt_paid_women"), column("mgmt_paid_persons"))
+    new.update(women_shares(frame))
     new["prog_projects"] = sum(column(name) for names in PROG_CATEGORIES.values() for name in names)
     new["other_projects"] = sum(column(name) for names in OTHER_CATEGORIES.values() for name in names)
     new["projects_total"] = new["prog_projects"] + new["other_projects"]
