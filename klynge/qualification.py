@@ -97,6 +97,10 @@ def _judge(criterion: Criterion, facts: pd.DataFrame) -> tuple[pd.Series, pd.Ser
     return actual, unknown.mask(met, MET).mask(missed, MISSED), gap
 
 
+# What `cluster_facts` reads from the reports.
+REPORT_FIELDS: tuple[str, ...] = ("partners_total", "activities_organised")
+
+
 def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """One row per cluster with what the criteria look at, for one year: from the register
     (`register_counts`), that year's reports and the clusters' master data. A cluster with no
@@ -110,7 +114,7 @@ def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters
     facts["core_companies"] = facts["core_companies"].where(has_register)
     points = [register_counts[f"members_{code}"] > 0 for code, _ in FIVE_POINT_MODEL]
     facts["five_point_model"] = sum(p.astype(int) for p in points).where(has_register)
-    report_facts = reports[["cluster_id", "partners_total", "activities_organised"]].rename(
+    report_facts = reports[["cluster_id", *REPORT_FIELDS]].rename(
         columns={"partners_total": "other_partners", "activities_organised": "ongoing_activity"})
     facts = facts.merge(report_facts, on="cluster_id", how="left")
     facts = facts.merge(clusters[["cluster_id", "brand", "esca_label"]], on="cluster_id", how="left")

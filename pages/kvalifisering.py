@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from klynge import qualification as q
-from klynge.queries import SUMMED_FIELDS
 from klynge.ui import components, data
 from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, require_year, start
@@ -16,7 +15,7 @@ flt, options = start("page.qualification")
 year = require_year(flt, options)
 this_year = flt.with_(years=(year, year))
 register = require_rows(data.register_counts(this_year))
-facts = q.cluster_facts(register, data.reports(this_year, columns=SUMMED_FIELDS), data.clusters(this_year))
+facts = q.cluster_facts(register, data.reports(this_year, columns=q.REPORT_FIELDS), data.clusters(this_year))
 assessment = q.assess(facts)
 st.caption(t("qualification.caption", year=year))
 

@@ -11,7 +11,12 @@ from klynge.ui.texts import figure_label, level_label, t
 flt, options = start("page.overview")
 year = require_year(flt, options)
 
-summary = data.summary_with_derived(flt.with_(years=(year - 1, year)))
+trend = data.summary_with_derived(flt)
+# The key figures need this year and the one before: in the trend, unless the filter starts this year.
+if flt.years is None or flt.years[0] < year:
+    summary = trend[trend["report_year"] >= year - 1]
+else:
+    summary = data.summary_with_derived(flt.with_(years=(year - 1, year)))
 figures = metrics.key_figures(summary, year)
 this_year = require_rows(figures[figures["value"].notna()])
 
@@ -28,7 +33,6 @@ for level in sorted(this_year["level"].unique(), key=metrics.level_order):
                           delta=fmt.metric_delta(row["change"], 1 if unit else 0, unit), help=t(f"help.{figure}"))
 
 st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + t("glossary.see"))
-trend = data.summary_with_derived(flt)
 choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, default=metrics.KEY_FIGURES[0],
                               format_func=figure_label, key="trend", bind="query-params")
 choice = choice or metrics.KEY_FIGURES[0]
