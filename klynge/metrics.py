@@ -37,6 +37,15 @@ def _divide(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return numerator.astype(float) / denominator.where(denominator != 0)
 
 
+# What `participants_per_activity` reads.
+ACTIVITY_FIELDS: tuple[str, ...] = ("activities_organised", "activities_unique_participants")
+
+
+def participants_per_activity(frame: pd.DataFrame) -> pd.Series:
+    """Unique participants per activity organised (of `ACTIVITY_FIELDS`)."""
+    return _divide(frame["activities_unique_participants"], frame["activities_organised"])
+
+
 # What `women_shares` reads.
 GENDER_FIELDS: tuple[str, ...] = ("steering_members", "steering_women", "mgmt_paid_persons", "mgmt_paid_women")
 
@@ -55,7 +64,7 @@ def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     new: dict[str, pd.Series] = {}
     new["funding_triggered_mnok"] = (column("funding_national_mnok").astype(float)
                                      + column("funding_eu_mnok").astype(float)).round(3)
-    new["participants_per_activity"] = _divide(column("activities_unique_participants"), column("activities_organised"))
+    new["participants_per_activity"] = participants_per_activity(frame)
     new.update(women_shares(frame))
     new["prog_projects"] = sum(column(name) for names in PROG_CATEGORIES.values() for name in names)
     new["other_projects"] = sum(column(name) for names in OTHER_CATEGORIES.values() for name in names)

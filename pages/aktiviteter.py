@@ -4,7 +4,6 @@ and the clusters ranked."""
 import streamlit as st
 
 from klynge import metrics
-from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
@@ -29,11 +28,11 @@ st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_
                 width="stretch")
 
 st.subheader(t("activities.ranking", year=year), help=t("glossary.see"))
-reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS))
+reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=metrics.ACTIVITY_FIELDS))  # only what it ranks
 ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
 choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                               key="rangering", bind="query-params") or ranked_by[0]
-per_cluster = metrics.with_derived(reports)
+per_cluster = reports.assign(participants_per_activity=metrics.participants_per_activity(reports))
 top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
 if len(per_cluster) > len(top):
     st.caption(t("chart.largest", shown=len(top), total=len(per_cluster)))
