@@ -79,15 +79,16 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     """A table with Norwegian number formats (`units` maps a column to count, mnok,
     percent, ratio, decimal or date) and headers (`labels`), a link to the cluster's profile
     when the frame has one (`with_profile_links`), and its download buttons. The numbers stay
-    numbers, so a column sorts by value; the files hold the same rows and columns as the
-    table, under the same headers."""
+    numbers, so a column sorts by value, except in a column with gaps; the files hold the
+    same rows and columns as the table, under the same headers."""
     units = {column: unit for column, unit in (units or {}).items() if column in frame}
     labels = labels or {}
-    # Streamlit writes a missing value as "None": gaps in text columns are shown as "–" (a
-    # formatted column writes its own).
-    shown = frame.assign(**{column: frame[column].fillna("–") for column in frame.columns
-                            if column not in units and column != LINK_COLUMN and frame[column].isna().any()})
-    display = {labels.get(column, column): fmt.column(frame[column], unit) for column, unit in units.items()}
+    texts = {column: fmt.column(frame[column], unit) for column, unit in units.items()}
+    # Streamlit's grid draws a missing value as "None", whatever text it is given to show:
+    # a column with gaps is shown as its texts ("–" for a gap), and a text column with "–".
+    gaps = [column for column in frame.columns if column != LINK_COLUMN and frame[column].isna().any()]
+    shown = frame.assign(**{column: texts[column] if column in texts else frame[column].fillna("–") for column in gaps})
+    display = {labels.get(column, column): text for column, text in texts.items() if column not in gaps}
     config = {}
     if LINK_COLUMN in frame:
         config[LINK_COLUMN] = st.column_config.LinkColumn(t("table.profile"), display_text=t("table.open_profile"), width="small")
