@@ -131,6 +131,18 @@ def new_app():
     return AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
 
 
+def open_page(at, spec, options, own_baseline: Change | None) -> list[str]:
+    """Open the page of `spec` with the filters at their defaults (and the page's own
+    baseline selection, if it has one); the errors it shows."""
+    baseline(options).apply(at)
+    at.switch_page(spec.path)
+    at.run()
+    if own_baseline is not None:
+        own_baseline.apply(at)
+        at.run()
+    return errors(at)
+
+
 def errors(at) -> list[str]:
     return [str(e.value)[:500] for e in at.exception]
 

@@ -47,12 +47,8 @@ def main() -> None:
     own, changes = app.changes_for(spec.url_path, options, 10)
     at = app.new_app()
     at.run()
-    app.baseline(options).apply(at)
-    at.switch_page(spec.path)
-    at.run()
-    if own is not None:
-        own.apply(at)
-        at.run()
+    if app.open_page(at, spec, options, own):
+        sys.exit(f"the page failed: {app.errors(at)}")
     changes[args.change].apply(at)
     if args.cached:
         at.run()

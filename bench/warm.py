@@ -159,16 +159,6 @@ class PageRuns:
     errors: list[str] = field(default_factory=list)
 
 
-def _open(at, spec, options, own_baseline) -> list[str]:
-    app.baseline(options).apply(at)
-    at.switch_page(spec.path)
-    at.run()
-    if own_baseline is not None:
-        own_baseline.apply(at)
-        at.run()
-    return app.errors(at)
-
-
 def _timed(at) -> float:
     start = time.perf_counter()
     at.run()
@@ -185,7 +175,7 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
     own_baseline, changes = app.changes_for(spec.url_path, options, reruns)
     st.cache_data.clear()
     try:
-        runs.errors += _open(warm_at, spec, options, own_baseline) + _open(floor_at, spec, options, own_baseline)
+        runs.errors += app.open_page(warm_at, spec, options, own_baseline) + app.open_page(floor_at, spec, options, own_baseline)
     except Exception as error:  # noqa: BLE001 - a broken page is reported, the others still run
         runs.errors.append(f"opening the page: {error!r}")
         return runs
