@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Select, Text, and_, case, distinct, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from klynge.domain import COMPANY_TYPES, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.reports.fields import FIELD_NAMES, SUMMED_FIELDS
 from klynge.store import derived, schema
 from klynge.store.engine import SQLITE_LOWER
@@ -215,12 +215,21 @@ def member_register(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return _frame(engine, query.order_by(C.c.name, M.c.name))
 
 
+# The cluster's report for the register's year, if it filed one.
+_REPORTED = R.alias("reported")
+
+
+def _reported_in(year: int):
+    return and_(_REPORTED.c.cluster_id == C.c.id, _REPORTED.c.report_year == year)
+
+
 def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Per cluster: members by type in its register in the last selected year (one column a
     type, named as the report's field: `members_startup` ...), their sum `members_total`,
     core members, core member companies (established companies and start-ups), the
-    cluster's level that year, and whether it filed a report for it (`reported`). Read from the counts kept at import (`register_years`) for
-    the years the reports cover, else counted from the memberships."""
+    cluster's level that year, and whether it filed a report for it (`reported`). Read from
+    the counts kept at import (`register_years`) for the years the reports cover, else
+    counted from the memberships."""
     year = _register_year(engine, flt)
     with engine.connect() as conn:
         covered = derived.covered_years(conn)
@@ -235,14 +244,6 @@ def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 
 
-# The cluster's report for the register's year, if it filed one.
-_REPORTED = R.alias("reported")
-
-
-def _reported_in(year: int):
-    return and_(_REPORTED.c.cluster_id == C.c.id, _REPORTED.c.report_year == year)
-
-
 def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
     frame = _frame(engine, query)
     frame["reported"] = frame["reported"].astype(bool)
@@ -253,19 +254,14 @@ def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
 
 
 def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
-    """`register_counts` counted from the memberships themselves (for any year)."""
+    """`register_counts` counted from the memberships themselves (for any year), by the
+    definition the kept counts come from (`derived.counted`)."""
     year = _register_year(engine, flt)
     with_level = C.outerjoin(P, _level_join(literal(year)))
     # The active members are counted per cluster first, for the selected clusters only, and
     # then joined to the clusters: grouping the joined rows instead sorts every membership.
     chosen = _where(select(C.c.id).select_from(with_level), flt, year_column=None)
-    counts = select(
-        M.c.cluster_id,
-        *[func.sum(case((M.c.member_type == t.code, 1), else_=0)).label(t.report_field) for t in MEMBER_TYPES],
-        func.sum(case((M.c.core_member.is_(True), 1), else_=0)).label("core_members"),
-        func.sum(case((and_(M.c.core_member.is_(True), M.c.member_type.in_(COMPANY_TYPES)), 1), else_=0)
-                 ).label("core_companies"),
-    ).where(_active_in(year, year), M.c.cluster_id.in_(chosen)).group_by(M.c.cluster_id).subquery()
+    counts = derived.counted(year, year, cluster_ids=chosen).subquery()
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *[counts.c[t.report_field] for t in MEMBER_TYPES],

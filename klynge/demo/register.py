@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from klynge.demo import names
 from klynge.demo.plan import ClusterPlan
-from klynge.domain import MEMBER_TYPE_CODES
+from klynge.domain import COMPANY_TYPES, MEMBER_TYPE_CODES
 
 # Register size per level (before members_scale): (lowest, highest, first-year size range,
 # yearly growth range). `None` is a year outside the programme.
@@ -44,7 +44,6 @@ NEEDS: dict[str | None, dict[str, int]] = {
 }
 # Core members (kjernemedlemmer) a level asks for (DOMAIN.md, section 5 of the criteria).
 CORE_THRESHOLDS: dict[str, int] = {"arena": 10, "arena_pro": 20, "moden": 20}
-COMPANY_TYPES = ("established", "startup")
 
 # Who joins, when no needed type is missing: established companies and start-ups dominate.
 _TYPE_WEIGHTS = {"established": 48, "startup": 22, "rnd": 6, "public": 5, "innovation_company": 3,

@@ -36,10 +36,10 @@ YEARS_KEY = "register_years"  # in `meta`: the years `register_years` covers, "2
 _CHUNK = 500
 
 
-def counted(first_year: int, last_year: int, cluster_ids: Iterable[int] | None = None) -> Select:
-    """Per cluster (of the given ones, or all) and year from `first_year` to `last_year` in
-    which it had members: its register's members by type, core members and core member
-    companies."""
+def counted(first_year: int, last_year: int, cluster_ids: Iterable[int] | Select | None = None) -> Select:
+    """Per cluster (of the given ones, a list or a select of ids, or all) and year from
+    `first_year` to `last_year` in which it had members: its register's members by type,
+    core members and core member companies."""
     # The years as rows (a UNION, as SQLite cannot name the columns of a VALUES list).
     years = union_all(*(select(literal(year, Integer).label("year"), literal(dt.date(year, 1, 1), Date).label("starts"),
                                literal(dt.date(year, 12, 31), Date).label("ends"))
@@ -53,7 +53,7 @@ def counted(first_year: int, last_year: int, cluster_ids: Iterable[int] | None =
         func.sum(case((and_(core, M.c.member_type.in_(COMPANY_TYPES)), 1), else_=0)).label("core_companies"),
     ).select_from(M.join(years, active))
     if cluster_ids is not None:
-        query = query.where(M.c.cluster_id.in_(list(cluster_ids)))
+        query = query.where(M.c.cluster_id.in_(cluster_ids if isinstance(cluster_ids, Select) else list(cluster_ids)))
     return query.group_by(M.c.cluster_id, years.c.year)
 
 

@@ -34,11 +34,17 @@ def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, .
     return metrics.level_medians(metrics.with_derived(peers), list(figures))
 
 
+def _summary_with_derived(engine: Engine, flt: Filter) -> pd.DataFrame:
+    summary = queries.level_summary(engine, flt)
+    return metrics.with_derived(summary) if not summary.empty else summary
+
+
 # The read functions the pages may call, by name. One cached runner serves them all, with
 # the name in its cache key.
 QUERIES = {
     "reports": queries.reports,
     "level_summary": queries.level_summary,
+    "summary_with_derived": _summary_with_derived,
     "cluster_history": queries.cluster_history,
     "periods": queries.periods,
     "member_register": queries.member_register,
@@ -126,6 +132,6 @@ def holds_demo_data() -> bool:
 
 
 def summary_with_derived(flt: Filter) -> pd.DataFrame:
-    """Per level and year: the sums and the derived figures (leverage, shares ...)."""
-    summary = level_summary(flt)
-    return metrics.with_derived(summary) if not summary.empty else summary
+    """Per level and year: the sums and the derived figures (leverage, shares ...), cached
+    with them (not derived again on every rerun)."""
+    return _run(database_url(), "summary_with_derived", flt)
