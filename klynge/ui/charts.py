@@ -49,7 +49,7 @@ def _configure(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
     """The reader's number formats, and legends below the chart in rows that wrap instead
     of running off the edge (fewer columns for narrow charts)."""
     return chart.configure(locale=vega_locale()).configure_legend(
-        orient="bottom", title=None, labelLimit=220 if legend_columns > 2 else 130, columns=legend_columns)
+        orient="bottom", title=None, labelLimit=180 if legend_columns == 2 else 220, columns=legend_columns)
 
 
 LEGEND_ROW = 24  # pixels
@@ -57,12 +57,12 @@ LEGEND_ROW = 24  # pixels
 _LEGEND_COLUMNS = {1: 4, 2: 2}
 
 
-def _finish(chart: alt.Chart, legend_columns: int = 4, legend_entries: int = 0) -> alt.Chart:
+def _finish(chart: alt.Chart, legend_columns: int = 4, legend_entries: int = 0, height: int = HEIGHT) -> alt.Chart:
     """The chart's height and configuration. Streamlit fits a chart with its legend into its
-    height, so a legend below the chart gets rows of its own on top of HEIGHT: the plot
+    height, so a legend below the chart gets rows of its own on top of `height`: the plot
     keeps its size whatever the legend's length."""
     rows = -(-legend_entries // legend_columns) + 1 if legend_entries else 0  # + its title
-    return _configure(chart.properties(height=HEIGHT + LEGEND_ROW * rows), legend_columns)
+    return _configure(chart.properties(height=height + LEGEND_ROW * rows), legend_columns)
 
 
 def _axis_format(unit: str) -> str:
@@ -205,32 +205,34 @@ def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "co
 
 
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.Chart:
-    """One cluster's figure over the years (solid) beside the median of its level (dashed).
+    """One cluster's figure over the years (solid) beside the median of its level (dashed),
+    in half the page under a heading that names the figure (so no axis title).
     `frame` has `report_year`, `series` ('cluster' or 'median') and `value`."""
     data = frame.assign(series_label=frame["series"].map(lambda s: t(f"profile.series.{s}")))
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=_axis_format(unit))),
         color=alt.Color("series_label:N", title=None,
                         scale=alt.Scale(domain=[t("profile.series.cluster"), t("profile.series.median")], range=["#27476e", "#b5b5b5"])),
         strokeDash=alt.StrokeDash("series_label:N", legend=None,
                                   scale=alt.Scale(domain=[t("profile.series.cluster"), t("profile.series.median")], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series_label:N", title=" "),
                  alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
-    ).properties(height=220)
-    return _configure(chart)
+    )
+    return _finish(chart, 2, data["series_label"].nunique(), height=220)
 
 
 def compare_lines(frame: pd.DataFrame, title: str, unit: str, series_scale: alt.Scale) -> alt.Chart:
     """Clusters (solid) beside the medians of their levels (dashed) over the years. `frame`
     has `report_year`, `series` (a cluster's name or a median's label), `kind` ('cluster' or
-    'median') and `value`; `series_scale` keeps each cluster's colour the same on every chart."""
+    'median') and `value`; `series_scale` keeps each cluster's colour the same on every chart.
+    In half the page under a heading that names the figure (so no axis title)."""
     chart = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=_axis_format(unit))),
         color=alt.Color("series:N", scale=series_scale, title=None),
         strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(domain=["cluster", "median"], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series:N", title=" "),
                  alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
-    ).properties(height=240)
-    return _configure(chart, legend_columns=2)
+    )
+    return _finish(chart, 2, frame["series"].nunique(), height=240)
