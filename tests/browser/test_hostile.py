@@ -103,7 +103,9 @@ def test_a_hostile_cluster_name_is_plain_text_on_the_overview(watched_page, host
     open_app(page, page_url(hostile_server.url, PAGE["oversikt"], urlencode({"klynge": NAME})))
     tags = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").filter(has_text=TEXTS["filters.clusters"])
     assert tags.locator("[data-testid=stMultiSelectTagsContainer]").inner_text().strip() == NAME
-    assert page.locator("[data-testid=stMain] [data-testid=stMetric]").count() > 0  # the filter took effect
+    metrics = page.locator("[data-testid=stMain] [data-testid=stMetric]")
+    metrics.first.wait_for(timeout=TIMEOUT_MS)  # the tiles can still be drawing when the script has run
+    assert metrics.count() > 0  # the filter took effect
     assert_inert(page)
     screenshot(page, "hostile-oversikt")
 
