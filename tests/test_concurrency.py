@@ -1,10 +1,17 @@
 """An import while dashboards read: every read sees one whole import, never a mix, and no
 read fails. On SQLite in WAL mode and on PostgreSQL, with threads.
 
-The writer imports version after version of one batch (seven reports of two clusters over
-four years, as a folder of text exports); version v carries v in every report's
+The writer imports a fixed number of versions of one batch (seven reports of two clusters
+over four years, as a folder of text exports); version v carries v in every report's
 `activities_organised` and `new_jobs`. Readers meanwhile ask for the reports and the level
-summary and check that a single version shows through the whole answer.
+summary, without pause until the writer is done, and check that a single version shows
+through the whole answer.
+
+The overlap does not depend on how fast the machine is: each import waits, with everything
+written and not yet committed, until every reader has finished a read begun meanwhile (it
+must see the version before), and after its commit until every reader has finished a read
+begun after it (it must see the new version). So every reader reads during every import and
+sees every version, however busy the machine; the waits' timeouts only guard against a hang.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from klynge import queries
 from klynge.queries import Filter
@@ -28,9 +35,9 @@ from tests.factories import example_values, master_data
 BATCH = [(1, 2021), (1, 2022), (1, 2023), (1, 2024), (2, 2022), (2, 2023), (2, 2024)]
 NAMES = {1: "Arena Kystmat", 2: "Fjellhelse"}
 FLT = Filter(clusters=(1, 2))
-SECONDS = 3.0  # how long the writer keeps importing, per engine
-MAX_VERSIONS = 60
+IMPORTS = 6  # versions 2 to 7, over version 1
 READERS = 3
+PATIENCE = 120.0  # seconds one thread waits for another before the test calls it hung
 
 
 def write_version(folder: Path, version: int) -> Path:
@@ -70,7 +77,7 @@ def setup(database_url, tmp_path):
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     import_paths(engine, [master_data(tmp_path / "master"), write_version(tmp_path, 1)])
-    versions = [write_version(tmp_path, v) for v in range(2, MAX_VERSIONS + 1)]
+    versions = [write_version(tmp_path, v) for v in range(2, IMPORTS + 2)]
     yield engine, versions
     engine.dispose()
 
@@ -79,21 +86,42 @@ def test_readers_see_one_whole_import_at_a_time(setup, database_url):
     engine, versions = setup
     writer_engine = make_engine(database_url)  # the import runs apart from the dashboard's engine
     errors: list[BaseException] = []
-    seen: list[list[int]] = [[] for _ in range(READERS)]
+    seen: list[list[int]] = [[] for _ in range(READERS)]  # the version each read saw, per reader
+    begun = [0] * READERS  # reads begun, per reader
     written: list[int] = [1]
-    readers_started = threading.Barrier(READERS + 1)
+    while_open: list[tuple[int, list[int]]] = []  # per import: what each reader saw while it was uncommitted
+    after_commit: list[tuple[int, list[int]]] = []  # and what each reader saw after its commit
+    progress = threading.Condition()  # guards the lists above; notified after every read
     done = threading.Event()
+
+    def reads_begun() -> list[int]:
+        with progress:
+            return list(begun)
+
+    def next_reads(marks: list[int]) -> list[int]:
+        """Wait until every reader has finished a read begun after `marks` (reads begun then);
+        the versions those reads saw."""
+        with progress:
+            # A reader's reads follow one another: the one after `mark` began after `marks` was taken.
+            finished = progress.wait_for(lambda: errors or all(len(s) > m for s, m in zip(seen, marks)), timeout=PATIENCE)
+            if errors:
+                raise RuntimeError("a reader failed")
+            assert finished, f"the readers made no progress in {PATIENCE:.0f} s"
+            return [s[m] for s, m in zip(seen, marks)]
+
+    @event.listens_for(writer_engine, "commit")
+    def hold_the_commit(_conn) -> None:
+        # The import's one transaction has written everything: reads now must see the version before.
+        while_open.append((written[-1] + 1, next_reads(reads_begun())))
 
     def write() -> None:
         try:
-            readers_started.wait(timeout=30)
-            deadline = time.monotonic() + SECONDS
+            next_reads([0] * READERS)  # every reader is reading version 1
             for version, folder in enumerate(versions, start=2):
-                if time.monotonic() > deadline:
-                    break
                 result = import_paths(writer_engine, [folder])
                 assert result.reports_replaced == len(BATCH)
                 written.append(version)
+                after_commit.append((version, next_reads(reads_begun())))
         except BaseException as error:  # noqa: BLE001 - handed to the test thread
             errors.append(error)
         finally:
@@ -101,35 +129,44 @@ def test_readers_see_one_whole_import_at_a_time(setup, database_url):
 
     def read(index: int) -> None:
         try:
-            readers_started.wait(timeout=30)
             ask = (version_in_reports, version_in_summary)
             turn = index
             while not done.is_set():
-                seen[index].append(ask[turn % 2](engine))
+                with progress:
+                    begun[index] += 1
+                version = ask[turn % 2](engine)
                 turn += 1
+                with progress:
+                    seen[index].append(version)
+                    progress.notify_all()
             seen[index].append(version_in_reports(engine))
         except BaseException as error:  # noqa: BLE001
             errors.append(error)
             done.set()
+        finally:
+            with progress:  # a writer waiting for this reader learns of its failure at once
+                progress.notify_all()
 
     threads = [threading.Thread(target=write)] + [threading.Thread(target=read, args=(i,)) for i in range(READERS)]
     for thread in threads:
         thread.start()
+    give_up = time.monotonic() + (2 * IMPORTS + 2) * PATIENCE
     for thread in threads:
-        thread.join(timeout=SECONDS + 60)
+        thread.join(timeout=max(0.0, give_up - time.monotonic()))
     writer_engine.dispose()
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     if errors:
         raise errors[0]
 
+    assert written == list(range(1, IMPORTS + 2)), f"the writer did {len(written) - 1} of {IMPORTS} imports"
     last = written[-1]
-    assert last >= 5, f"the writer managed only {last - 1} imports"
+    # Every import was read while uncommitted, as the version before, and after, as itself.
+    assert while_open == [(v, [v - 1] * READERS) for v in written[1:]]
+    assert after_commit == [(v, [v] * READERS) for v in written[1:]]
     for versions_seen in seen:
         assert versions_seen == sorted(versions_seen), "a reader went back to an older version"
-        assert set(versions_seen) <= set(written)
+        assert sorted(set(versions_seen)) == written
         assert versions_seen[-1] == last
-    distinct = set().union(*map(set, seen))
-    assert len(distinct) >= 3, f"the reads did not overlap the imports: they saw {sorted(distinct)}"
     with engine.connect() as conn:  # every replaced version was kept
         revisions = conn.execute(select(func.count()).select_from(schema.report_revisions)).scalar_one()
-    assert revisions == (last - 1) * len(BATCH)
+    assert revisions == IMPORTS * len(BATCH)
