@@ -32,6 +32,12 @@ def _setup_logging() -> None:
     root.addHandler(handler)
 
 
+def safe_text(text) -> str:
+    """`text` with its control characters escaped, so that a name cannot steer the terminal."""
+    return "".join(char if char.isprintable() or char == " " else char.encode("unicode_escape").decode("ascii")
+                   for char in str(text))
+
+
 def _print_problems(problems, stream=sys.stderr) -> None:
     for problem in problems:
         print(f"  {problem}", file=stream)
@@ -106,16 +112,88 @@ def cmd_import(args) -> int:
     return 0
 
 
-def _years(text: str) -> tuple[int, ...]:
-    """'2023' or '2021-2023'."""
-    first, _, last = text.partition("-")
+def _year_range(text: str) -> tuple[int, int]:
+    """'2023' or '2021-2023', as (first, last), within the years the rules know."""
+    from klynge.rules import FIRST_YEAR, LAST_YEAR
+
+    first, _, last = text.strip().partition("-")
     try:
         first_year, last_year = int(first), int(last or first)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a year such as 2023 or a range such as 2021-2023, got {text!r}") from None
     if first_year > last_year:
         raise argparse.ArgumentTypeError(f"the range {text!r} ends before it starts")
-    return tuple(range(first_year, last_year + 1))
+    if first_year < FIRST_YEAR or last_year > LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"years run from {FIRST_YEAR} to {LAST_YEAR}, got {text!r}")
+    return first_year, last_year
+
+
+def _filter(args):
+    """The `Filter` of --year, --level, --region and --sector."""
+    from klynge.queries import Filter
+
+    return Filter(levels=tuple(args.level or ()), years=args.year, regions=tuple(args.region or ()),
+                  sectors=tuple(args.sector or ()))
+
+
+def cmd_summary(args) -> int:
+    from klynge.summary import level_figures, records
+
+    rows = records(level_figures(_engine(args), _filter(args)))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("No reports for this filter.")
+        return 0
+    shown = {"level": "level", "year": "year", "clusters": "clusters", "members_total": "members",
+             "funding_triggered_mnok": "triggered MNOK", "programme_money_mnok": "programme MNOK", "leverage": "leverage"}
+    print("  ".join(f"{label:>14}" for label in shown.values()))
+    for row in rows:
+        print("  ".join(f"{'–' if row[key] is None else row[key]:>14}" for key in shown))
+    return 0
+
+
+def cmd_qualify(args) -> int:
+    from klynge import qualification as q
+    from klynge import queries
+    from klynge.queries import Filter
+
+    engine = _engine(args)
+    flt = Filter(years=(args.year, args.year))
+    facts = q.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt, columns=q.REPORT_FIELDS),
+                            queries.clusters(engine, flt))
+    chosen = q.for_next_level(q.assess(facts, queries.rules(engine), args.year))
+    rows = [{"cluster": row["cluster"], "cluster_id": int(row["cluster_id"]), "level": row["level"],
+             "target_level": row["target"], "met": row["met"], "missed": row["missed"], "unknown": row["unknown"],
+             "not_judged": row["not_judged"], "outcome": row["outcome"]} for row in chosen.to_dict("records")]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        detail = {"ready": "", "check": " (check: " + ", ".join(row["unknown"]) + ")",
+                  "not_ready": " (misses: " + ", ".join(row["missed"]) + ")"}[row["outcome"]]
+        print(f"{row['outcome']:<9} {safe_text(row['cluster'])}: {row['level']} -> {row['target_level']}{detail}")
+    print(f"{len(rows)} cluster(s) assessed against their next level in {args.year}.")
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from klynge import queries
+    from klynge.rules import RULE_UNITS
+
+    rules = queries.rules(_engine(args))
+    chosen = rules.all if args.year is None else rules.in_force(args.year)
+    if args.json:
+        print(json.dumps([{"rule": r.key, "scope": r.scope, "valid_from": r.valid_from, "value": r.value,
+                           "unit": RULE_UNITS.get(r.key, ""), "source": r.source, "note": r.note} for r in chosen],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for r in chosen:
+        value = "not set" if r.value is None else f"{r.value:g} {RULE_UNITS.get(r.key, '')}"
+        note = f" ({safe_text(r.note)})" if r.note else ""
+        print(f"{r.key:<28} {r.scope:<11} from {r.valid_from}: {value}{note} - {safe_text(r.source)}")
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -125,7 +203,7 @@ def cmd_export(args) -> int:
     if args.format == "xlsx" and args.output is None:
         print("The xlsx format needs --output FILE.", file=sys.stderr)
         return 1
-    years = sorted({year for chosen in args.year or () for year in chosen})
+    years = sorted({year for first, last in args.year or () for year in range(first, last + 1)})
     flt = Filter(levels=tuple(args.level or ()), years=(years[0], years[-1]) if years else None,
                  regions=tuple(args.region or ()), sectors=tuple(args.sector or ()))
     frame = export_reports(_engine(args), flt)
@@ -151,9 +229,9 @@ def cmd_check(args) -> int:
         return 0
     for row in frame.itertuples():
         field = f" {row.field}:" if isinstance(row.field, str) and row.field else ""
-        print(f"[{row.kind}] {row.cluster} {row.report_year}:{field} {row.message}")
+        print(f"[{row.kind}] {safe_text(row.cluster)} {row.report_year}:{field} {safe_text(row.message)}")
     print(f"{len(frame)} finding(s).")
-    return 0
+    return 1 if args.fail_on_findings else 0
 
 
 def cmd_demo(args) -> int:
@@ -189,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", parents=[common], help="export reports as CSV, Excel or JSON", description="One row per report, with the canonical names plus level, region and sector for that cluster and year.")
     p.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
-    p.add_argument("--year", type=_years, action="append", metavar="YEAR", help="a year (2023) or a range (2021-2023); repeatable")
+    p.add_argument("--year", type=_year_range, action="append", metavar="YEAR", help="a year (2023) or a range (2021-2023); repeatable")
     p.add_argument("--level", action="append", choices=(*LEVEL_CODES, "utenfor"), help="a level code (repeatable)")
     p.add_argument("--region", action="append", help="a county (repeatable)")
     p.add_argument("--sector", action="append", help="a sector (repeatable)")
@@ -198,7 +276,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="list the data-quality findings", description="List missing reports, the warnings stored at import, register mismatches and year-over-year jumps.")
     p.add_argument("--jump-factor", type=float, default=3.0, help="flag a figure that grows or shrinks by more than this factor in a year (default 3)")
+    p.add_argument("--fail-on-findings", action="store_true", help="exit with 1 when there are findings (for scripts)")
     p.set_defaults(func=cmd_check)
+
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--year", type=_year_range, metavar="YEAR", help="a year (2023) or a range (2021-2023)")
+    filters.add_argument("--level", action="append", choices=(*LEVEL_CODES, "utenfor"), help="a level code (repeatable)")
+    filters.add_argument("--region", action="append", help="a county (repeatable)")
+    filters.add_argument("--sector", action="append", help="a sector (repeatable)")
+    p = sub.add_parser("summary", parents=[common, filters], help="the key figures per level and year",
+                       description="The figures per level and year exactly as the dashboard computes them: clusters that "
+                                   "reported, members, participants, money triggered, programme money under the rules and "
+                                   "leverage (null where a rule sets no amount).")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("qualify", parents=[common], help="each cluster against its next level",
+                       description="Each cluster against the criteria of its next level in a year: the criteria met, missed, "
+                                   "unknown (no data) and not judged (the data cannot show them), and the outcome: ready, "
+                                   "check (nothing missed, some unknown) or not_ready.")
+    p.add_argument("--year", type=int, required=True, help="the year to assess")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_qualify)
+
+    p = sub.add_parser("rules", parents=[common], help="list the programme's rules and their sources",
+                       description="The programme's rules the database holds (money per level, time limits, thresholds), "
+                                   "with their sources; 'not set' where the source names no value.")
+    p.add_argument("--year", type=int, help="only the rules in force in this year")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("demo", help="regenerate sample_data/", description="Regenerate the synthetic demo data in sample_data/ (deterministic).")
     p.add_argument("--out", metavar="DIR", help="write elsewhere than sample_data/")

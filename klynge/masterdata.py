@@ -13,7 +13,8 @@ from stdnum.exceptions import ValidationError as OrgnrError
 from stdnum.no import orgnr as orgnr_lib
 
 from klynge.domain import BRANDS, ESCA_LABELS, LEVEL_BY_CODE, MEMBER_TYPE_BY_CODE
-from klynge.reports.model import Problem, RejectedInput, Report, to_count, to_date, validate_report
+from klynge.reports.model import Problem, RejectedInput, Report, to_amount, to_count, to_date, validate_report
+from klynge.rules import FIRST_YEAR, LAST_YEAR, RULE_UNITS, SCOPES
 from klynge.tables import Table
 
 
@@ -127,6 +128,25 @@ class MemberRow(BaseModel):
     left: Annotated[dt.date | None, BeforeValidator(_optional(to_date))] = None
 
 
+def to_rule_year(value: Any) -> int:
+    year = to_count(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {year}")
+    return year
+
+
+class RuleRow(BaseModel):
+    """A version of one of the programme's rules (klynge.rules); an empty value is "not set"."""
+
+    model_config = ConfigDict(extra="ignore")
+    rule: Annotated[str, BeforeValidator(_required(_choice({key: key for key in RULE_UNITS}, "rule")))]
+    scope: Annotated[str, BeforeValidator(_required(_choice({scope: scope for scope in SCOPES}, "scope")))]
+    valid_from: Annotated[int, BeforeValidator(_required(to_rule_year))]
+    value: Annotated[float | None, BeforeValidator(_optional(lambda v: float(to_amount(v))))] = None
+    source: Annotated[str, BeforeValidator(_required_text)]
+    note: Annotated[str, BeforeValidator(lambda v: _optional_text(v) or "")] = ""
+
+
 @dataclass(frozen=True)
 class TableKind:
     name: str
@@ -136,6 +156,7 @@ class TableKind:
 
 # Most specific first: a members table also has the columns of a clusters table.
 TABLE_KINDS = (
+    TableKind("rules", RuleRow, frozenset({"rule", "scope", "valid_from", "value", "source"})),
     TableKind("reports", None, frozenset({"report_year", "cluster_name"})),
     TableKind("members", MemberRow, frozenset({"cluster_id", "orgnr", "member_type"})),
     TableKind("periods", PeriodRow, frozenset({"cluster_id", "level", "first_year", "last_year"})),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from klynge.domain import FIVE_POINT_MODEL, LEVEL_BY_CODE, MEMBER_TYPES
+from klynge.rules import Rules
 
 # The key figures of the overview, in display order.
 KEY_FIGURES: tuple[str, ...] = (
@@ -56,9 +57,10 @@ def women_shares(frame: pd.DataFrame) -> dict[str, pd.Series]:
             "mgmt_women_share": _divide(frame["mgmt_paid_women"], frame["mgmt_paid_persons"])}
 
 
-def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
+def with_derived(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Adds the derived figures to a frame of reports or of per-level sums: triggered money,
-    participants per activity, women's shares, project totals, programme money and leverage.
+    participants per activity, women's shares, project totals and shares, programme money
+    and leverage (from `rules`, the programme's rules in force in each row's year).
     (Made as plain Series and added in one step: a column at a time costs more than the sums.)"""
     column = frame.__getitem__
     new: dict[str, pd.Series] = {}
@@ -76,21 +78,52 @@ def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     new["intl_projects"] = new["internationalisation_projects"]
     new["with_international_partners"] = column("prog_with_international_partners") + column("other_with_international_partners")
     new["projects_with_rnd"] = column("prog_with_rnd") + column("other_with_rnd")
-    new["rnd_share"] = _divide(new["projects_with_rnd"], new["projects_total"])
-    new["international_partner_share"] = _divide(new["with_international_partners"], new["projects_total"])
+    # The report asks about R&D and international partners for every category of project
+    # but the custom ones ("Egendefinert"): those are not in the denominator.
+    new["projects_asked"] = new["projects_total"] - column("custom_type_projects")
+    new["rnd_share"] = _divide(new["projects_with_rnd"], new["projects_asked"])
+    new["international_partner_share"] = _divide(new["with_international_partners"], new["projects_asked"])
     new["cluster_collaborations"] = column("prog_new_cluster_collaborations") + column("other_new_cluster_collaborations")
     new["international_cluster_collaborations"] = (column("prog_new_cluster_collaborations_international")
                                                    + column("other_new_cluster_collaborations_international"))
-    clusters = column("clusters") if "clusters" in frame else 1
-    money = {code: float(level.programme_money_mnok) for code, level in LEVEL_BY_CODE.items()}
-    new["programme_money_mnok"] = column("level").map(money).fillna(0.0).astype(float) * clusters
+    new["programme_money_mnok"] = programme_money(frame, rules)
     new["leverage"] = _divide(new["funding_triggered_mnok"], new["programme_money_mnok"])
     return pd.concat([frame.drop(columns=[name for name in new if name in frame]), pd.DataFrame(new, index=frame.index)], axis=1)
 
 
-def key_figures(summary: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per level: each key figure in `year`, the year before, and the change."""
-    derived = with_derived(summary) if not summary.empty else summary
+def funded_clusters(frame: pd.DataFrame, rules: Rules) -> pd.Series:
+    """How many of a row's clusters the programme can fund in the row's year: for per-level
+    sums, the reporting clusters less those past their level's time limit
+    (`clusters_beyond_limit`); for a report, 1 unless its cluster is past the limit
+    (`years_in_level`, the year of the period the report falls in, beyond the level's
+    `max_years`)."""
+    if "clusters" in frame:
+        beyond = frame["clusters_beyond_limit"] if "clusters_beyond_limit" in frame else 0
+        return (frame["clusters"] - beyond).astype(float)
+    limits = _per_level_year(frame, lambda level, year: rules.max_years(level, year))
+    years_in = frame["years_in_level"].astype(float) if "years_in_level" in frame else pd.Series(float("nan"), index=frame.index)
+    beyond = years_in.notna() & limits.notna() & (years_in > limits)
+    return (~beyond).astype(float)
+
+
+def programme_money(frame: pd.DataFrame, rules: Rules) -> pd.Series:
+    """The most programme money (MNOK) the row's clusters can get in its year under `rules`:
+    the level's operating and development support times the clusters it can fund; missing
+    where a rule it needs is not set."""
+    per_cluster = _per_level_year(frame, rules.annual_money)
+    return per_cluster * funded_clusters(frame, rules)
+
+
+def _per_level_year(frame: pd.DataFrame, lookup) -> pd.Series:
+    """`lookup(level, year)` for every row (asked once per level and year), as floats, missing for None."""
+    keys = list(zip(frame["level"], frame["report_year"]))
+    found = {key: lookup(key[0], int(key[1])) for key in set(keys)}
+    return pd.Series([found[key] for key in keys], index=frame.index, dtype=float)
+
+
+def key_figures(derived: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per level: each key figure in `year`, the year before, and the change (from per-level
+    sums with their derived figures, as `with_derived` gives them)."""
     rows = []
     levels = sorted(set(derived["level"]) if not derived.empty else (), key=level_order)
     for level in levels:
@@ -157,8 +190,21 @@ def project_categories(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*by, "financing", "category", "projects"])
 
 
-def level_medians(reports: pd.DataFrame, figures: list[str]) -> pd.DataFrame:
-    """Per year and level: the median of each figure over the reports of that level."""
-    if reports.empty:
-        return pd.DataFrame(columns=["report_year", "level", *figures])
-    return reports.groupby(["report_year", "level"], as_index=False)[figures].median()
+# A median over fewer clusters than this says more about those clusters than about a level.
+MIN_PEERS = 3
+
+
+def level_medians(reports: pd.DataFrame, figures: list[str], exclude: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Per year and level: the median of each figure over the reports of that level, leaving
+    out the clusters in `exclude` (a cluster is compared with its peers, not with itself),
+    and beside each figure its count `n_<figure>` (the reports with a value). Where fewer
+    than `MIN_PEERS` reports have a value, the median is missing ("too few to compare")."""
+    columns = ["report_year", "level", *figures, *(f"n_{figure}" for figure in figures)]
+    peers = reports[~reports["cluster_id"].isin(exclude)] if exclude else reports
+    if peers.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = peers.groupby(["report_year", "level"])[figures]
+    medians, counts = grouped.median(), grouped.count()
+    medians = medians.where(counts >= MIN_PEERS)
+    counts.columns = [f"n_{figure}" for figure in figures]
+    return pd.concat([medians, counts], axis=1).reset_index()[columns]

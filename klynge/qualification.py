@@ -1,10 +1,19 @@
-"""The programme's qualification thresholds, in one place, and the check of each cluster
-against them.
+"""Each cluster against the programme's qualification criteria, and what can be said of it.
 
-Source: the programme's application criteria (programme description, section 5 "Klyngens
-ressursgrunnlag" for Arena and Arena Pro; sections 2.2–2.3 for NCE and mature clusters),
-summarised in DOMAIN.md. A criterion the data cannot show (projects described in an
-application, a self-financing business model) is reported as `unknown`, never guessed.
+The criteria per target level are here; their thresholds are rules (`klynge.rules`: the
+application criteria of Arena and Arena Pro, chapter 5, and the description's chapters 4.3
+and 4.4 for NCE and mature clusters), so the thresholds in force in the assessed year apply.
+Each criterion ends in one of four statuses:
+
+- `met` / `missed`: the data show it (and by how much it falls short);
+- `unknown`: the data could show it but do not for this cluster and year (no member
+  register, no annual report, no valid ESCA label recorded);
+- `not_judged`: the data cannot show it at all (projects described in an application, a
+  self-financing business model, a national resource base), or no threshold is in force.
+
+A cluster is `ready` for a target when every criterion the data can judge is met and none
+is unknown; `check` when none is missed but some are unknown (it would be ready if they
+were met); `not_ready` when any is missed. Nothing unknown ever counts as met.
 """
 
 from __future__ import annotations
@@ -15,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from klynge.domain import FIVE_POINT_MODEL
+from klynge.rules import Rules
 
-SOURCE = "Klyngeprogrammets søknadskriterier, kap. 5 «Klyngens ressursgrunnlag» (Arena, Arena Pro) og kap. 2.2–2.3 (NCE, modne klynger)"
-
-MET, MISSED, UNKNOWN = "met", "missed", "unknown"
+MET, MISSED, UNKNOWN, NOT_JUDGED = "met", "missed", "unknown", "not_judged"
+READY, CHECK, NOT_READY = "ready", "check", "not_ready"
 
 # The targets a cluster can qualify for, in order. NCE is a brand beside Arena Pro or a
 # mature cluster; "moden" needs what NCE needs and more.
@@ -31,39 +40,56 @@ class Criterion:
     # What the data can say: "register" (member register), "report" (annual report),
     # "master" (cluster master data), or None when the data cannot show it.
     source: str | None
-    minimum: int | None = None  # None: no number (named, all of, or not judged)
+    # Whether a threshold (the rule `min_<key>`) applies; otherwise the criterion is a yes/no.
+    counted: bool = True
+    # Where a yes/no criterion comes from (a counted one's threshold names its own source).
+    basis: str = ""
+
+
+_ARENA_52 = "Søknadskriterier Arena og Arena Pro 2019, krav 5.2: «Mulige investorer (offentlig og/eller private)»"
+_NATIONAL = "Programbeskrivelsen 2019, kap. 4.3: «et nasjonalt ressursgrunnlag som reflekterer alle fem aktørene»"
+_ESCA_GOLD = "Programbeskrivelsen 2019, kap. 4.3: «gullsertifisering i ESCA modellen»"
+_SELF_FINANCING = "Programbeskrivelsen 2019, kap. 4.4: «Ha en selvfinansierende forretningsmodell for klyngens driftsaktivitet»"
 
 
 THRESHOLDS: dict[str, tuple[Criterion, ...]] = {
     "arena": (
-        Criterion("core_companies", "register", 10),
-        Criterion("rnd_actors", "register", 2),
-        Criterion("entrepreneurship_actors", "register", 1),
-        Criterion("investors_named", None),
-        Criterion("other_partners", "report", 2),
+        Criterion("core_companies", "register"),
+        Criterion("rnd_actors", "register"),
+        Criterion("entrepreneurship_actors", "register"),
+        Criterion("investors_named", None, counted=False, basis=_ARENA_52),
+        Criterion("other_partners", "report"),
     ),
     "arena_pro": (
-        Criterion("core_companies", "register", 20),
-        Criterion("rnd_actors", "register", 3),
-        Criterion("entrepreneurship_actors", "register", 1),
-        Criterion("investors_named", None),
-        Criterion("other_partners", "report", 3),
-        Criterion("completed_projects", None, 5),
-        Criterion("planned_projects", None, 3),
+        Criterion("core_companies", "register"),
+        Criterion("rnd_actors", "register"),
+        Criterion("entrepreneurship_actors", "register"),
+        Criterion("investors_named", None, counted=False, basis=_ARENA_52),
+        Criterion("other_partners", "report"),
+        Criterion("completed_projects", None),
+        Criterion("planned_projects", None),
     ),
     "nce": (
-        Criterion("five_point_model", "register", len(FIVE_POINT_MODEL)),
-        Criterion("esca_gold", "master"),
+        Criterion("five_point_model", "register"),
+        Criterion("national_resource_base", None, counted=False, basis=_NATIONAL),
+        Criterion("esca_gold", "master", counted=False, basis=_ESCA_GOLD),
     ),
     "moden": (
-        Criterion("five_point_model", "register", len(FIVE_POINT_MODEL)),
-        Criterion("esca_gold", "master"),
-        Criterion("self_financing", None),
-        Criterion("ongoing_activity", "report", 1),
+        Criterion("five_point_model", "register"),
+        Criterion("national_resource_base", None, counted=False, basis=_NATIONAL),
+        Criterion("esca_gold", "master", counted=False, basis=_ESCA_GOLD),
+        Criterion("self_financing", None, counted=False, basis=_SELF_FINANCING),
+        Criterion("ongoing_activity", "report"),
     ),
 }
 
 ASSESSMENT_COLUMNS = ["cluster_id", "cluster", "level", "brand", "target", "criterion", "minimum", "actual", "status", "gap"]
+OUTCOME_COLUMNS = ["cluster_id", "cluster", "level", "brand", "target", "met", "missed", "unknown", "not_judged", "outcome"]
+
+
+def minimum(rules: Rules, target: str, criterion: Criterion, year: int) -> float | None:
+    """The threshold of a counted criterion in force in `year` (None: not set or not counted)."""
+    return rules.value(f"min_{criterion.key}", target, year) if criterion.counted else None
 
 
 def next_target(level: str | None, brand: str | None) -> str | None:
@@ -77,24 +103,29 @@ def next_target(level: str | None, brand: str | None) -> str | None:
     return None
 
 
-def _judge(criterion: Criterion, facts: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _judge(criterion: Criterion, threshold: float | None, facts: pd.DataFrame, year: int,
+           esca_valid_years: float | None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(actual value, status, gap) of one criterion for every cluster in `facts`."""
-    unknown = pd.Series(UNKNOWN, index=facts.index, dtype=object)
+    status = pd.Series(UNKNOWN, index=facts.index, dtype=object)
     nothing = pd.Series(np.nan, index=facts.index, dtype=float)
-    if criterion.source is None:
-        return nothing, unknown, nothing
+    if criterion.source is None or (criterion.counted and threshold is None):
+        return nothing, pd.Series(NOT_JUDGED, index=facts.index, dtype=object), nothing
     if criterion.key == "esca_gold":
         label = facts["esca_label"] if "esca_label" in facts else pd.Series(None, index=facts.index, dtype=object)
-        known = label.map(lambda value: isinstance(value, str) and bool(value))
+        awarded = pd.to_numeric(facts["esca_year"], errors="coerce") if "esca_year" in facts else nothing
+        # A label counts from the year it was awarded for as long as it is valid; a label
+        # from a later year, an expired one, or one without a year says nothing of `year`.
+        valid = label.map(lambda value: isinstance(value, str) and bool(value)) & (awarded <= year)
+        valid &= (awarded + esca_valid_years > year) if esca_valid_years is not None else False
         gold = label == "gold"
-        actual = gold.astype(float).where(known)
-        return actual, unknown.mask(known & gold, MET).mask(known & ~gold, MISSED), nothing
+        actual = gold.astype(float).where(valid)
+        return actual, status.mask(valid & gold, MET).mask(valid & ~gold, MISSED), nothing
     # no value: no register or no report for the year
     actual = pd.to_numeric(facts[criterion.key], errors="coerce").astype(float) if criterion.key in facts else nothing
-    met = actual >= criterion.minimum
+    met = actual >= threshold
     missed = actual.notna() & ~met
-    gap = (float(criterion.minimum) - actual).where(missed, 0.0).where(actual.notna())
-    return actual, unknown.mask(met, MET).mask(missed, MISSED), gap
+    gap = (float(threshold) - actual).where(missed, 0.0).where(actual.notna())
+    return actual, status.mask(met, MET).mask(missed, MISSED), gap
 
 
 # What `cluster_facts` reads from the reports.
@@ -117,24 +148,27 @@ def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters
     report_facts = reports[["cluster_id", *REPORT_FIELDS]].rename(
         columns={"partners_total": "other_partners", "activities_organised": "ongoing_activity"})
     facts = facts.merge(report_facts, on="cluster_id", how="left")
-    facts = facts.merge(clusters[["cluster_id", "brand", "esca_label"]], on="cluster_id", how="left")
+    facts = facts.merge(clusters[["cluster_id", "brand", "esca_label", "esca_year"]], on="cluster_id", how="left")
     return facts
 
 
-def assess(facts: pd.DataFrame, targets: tuple[str, ...] = TARGETS) -> pd.DataFrame:
-    """Every criterion of every target for every cluster: its minimum, the cluster's actual
-    value, met / missed / unknown, and by how much it falls short. Ordered by cluster (as in
-    `facts`), then target and criterion."""
+def assess(facts: pd.DataFrame, rules: Rules, year: int, targets: tuple[str, ...] = TARGETS) -> pd.DataFrame:
+    """Every criterion of every target for every cluster, under the rules in force in
+    `year`: its threshold, the cluster's actual value, the status (met, missed, unknown,
+    not judged), and by how much it falls short. Ordered by cluster (as in `facts`), then
+    target and criterion."""
     facts = facts.reset_index(drop=True)
     brand = facts["brand"] if "brand" in facts else pd.Series(None, index=facts.index, dtype=object)
+    esca_valid_years = rules.value("esca_valid_years", "programme", year)
     parts = []
     for target in targets:
         for criterion in THRESHOLDS[target]:  # one criterion for every cluster at once
-            actual, status, gap = _judge(criterion, facts)
+            threshold = minimum(rules, target, criterion, year)
+            actual, status, gap = _judge(criterion, threshold, facts, year, esca_valid_years)
             parts.append(pd.DataFrame({
                 "cluster_id": facts["cluster_id"], "cluster": facts["cluster"], "level": facts["level"], "brand": brand,
                 "target": target, "criterion": criterion.key,
-                "minimum": np.nan if criterion.minimum is None else float(criterion.minimum),
+                "minimum": np.nan if threshold is None else float(threshold),
                 "actual": actual, "status": status, "gap": gap,
             }))
     if not parts or facts.empty:
@@ -145,29 +179,42 @@ def assess(facts: pd.DataFrame, targets: tuple[str, ...] = TARGETS) -> pd.DataFr
     return frame[ASSESSMENT_COLUMNS].reset_index(drop=True)
 
 
-def summary(assessment: pd.DataFrame) -> pd.DataFrame:
-    """Per cluster and target: criteria met, missed and unknown, and whether every criterion
-    the data can judge is met."""
+def outcomes(assessment: pd.DataFrame) -> pd.DataFrame:
+    """Per cluster and target: the criteria met, missed, unknown and not judged (lists of
+    criterion codes, in the criteria's order) and the outcome: `ready`, `check` or `not_ready`."""
     if assessment.empty:
-        return pd.DataFrame(columns=["cluster_id", "cluster", "level", "brand", "target", "met", "missed", "unknown", "qualifies"])
-    counts = assessment.pivot_table(index=["cluster_id", "cluster", "level", "target"], columns="status",
-                                    values="criterion", aggfunc="count", fill_value=0).reset_index()
-    for status in (MET, MISSED, UNKNOWN):
-        if status not in counts:
-            counts[status] = 0
-    brands = assessment.drop_duplicates("cluster_id").set_index("cluster_id")["brand"]
-    counts["brand"] = counts["cluster_id"].map(brands)
-    counts["qualifies"] = counts[MISSED] == 0
-    counts.columns.name = None
-    return counts[["cluster_id", "cluster", "level", "brand", "target", MET, MISSED, UNKNOWN, "qualifies"]]
+        return pd.DataFrame(columns=OUTCOME_COLUMNS)
+    keys = ["cluster_id", "cluster", "level", "target"]
+    lists = {status: assessment[assessment["status"] == status].groupby(keys, sort=False)["criterion"].agg(list)
+             for status in (MET, MISSED, UNKNOWN, NOT_JUDGED)}
+    frame = assessment.drop_duplicates(keys)[[*keys, "brand"]].set_index(keys)
+    for status, criteria in lists.items():
+        frame[status] = criteria.reindex(frame.index)
+        frame[status] = [value if isinstance(value, list) else [] for value in frame[status]]
+    frame["outcome"] = [NOT_READY if missed else CHECK if unknown else READY
+                        for missed, unknown in zip(frame[MISSED], frame[UNKNOWN])]
+    return frame.reset_index()[OUTCOME_COLUMNS]
+
+
+def for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
+    """`outcomes` against each cluster's next level (clusters with none above them left out)."""
+    overview = outcomes(assessment)
+    if overview.empty:
+        return overview
+    wanted = [next_target(level, brand if isinstance(brand, str) else None)
+              for level, brand in zip(overview["level"], overview["brand"])]
+    return overview[overview["target"] == pd.Series(wanted, index=overview.index, dtype=object)].reset_index(drop=True)
 
 
 def ready_for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
-    """The clusters that meet every criterion the data can judge for their next level."""
-    overview = summary(assessment)
-    if overview.empty:
-        return overview
-    wanted = pd.Series([next_target(level, brand if isinstance(brand, str) else None)
-                        for level, brand in zip(overview["level"], overview["brand"])], index=overview.index, dtype=object)
-    ready = overview[(overview["target"] == wanted) & overview["qualifies"]]
-    return ready.reset_index(drop=True)
+    """The clusters that meet every criterion the data can judge for their next level, with
+    none unknown."""
+    chosen = for_next_level(assessment)
+    return chosen[chosen["outcome"] == READY].reset_index(drop=True)
+
+
+def to_check(assessment: pd.DataFrame) -> pd.DataFrame:
+    """The clusters that miss nothing for their next level but have criteria without data:
+    ready if those were met, which someone has to check."""
+    chosen = for_next_level(assessment)
+    return chosen[chosen["outcome"] == CHECK].reset_index(drop=True)

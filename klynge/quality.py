@@ -1,5 +1,6 @@
 """Data-quality findings: missing reports, the warnings stored at import, reports whose
-members by type differ from the register, and year-over-year jumps.
+members by type differ from the register, year-over-year jumps, and what breaks the
+programme's rules (periods longer than their level allows, reports outside any period).
 
 The checks are pure functions over the read API's DataFrames; `findings` gathers them."""
 
@@ -9,7 +10,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from klynge import queries
-from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES
+from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.rules import Rules
 
 # `message` is English (for the CLI); `code` and `params` let the dashboard word a finding in
 # its reader's language.
@@ -99,6 +101,32 @@ def jumps(reports: pd.DataFrame, factor: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def periods_too_long(periods: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Programme periods longer than their level allows (`max_years` in force in the
+    period's first year), dated to the first year past the limit."""
+    rows = []
+    for row in periods.itertuples():
+        limit = rules.max_years(row.level, int(row.first_year))
+        years = int(row.last_year) - int(row.first_year) + 1
+        if limit is not None and years > limit:
+            rows.append(("rules", row.cluster_id, row.cluster, int(row.first_year) + limit, row.level, "last_year",
+                         f"the period {row.first_year}–{row.last_year} is {years} years; the level allows {limit}",
+                         "period_too_long", {"first_year": int(row.first_year), "last_year": int(row.last_year),
+                                             "years": years, "max_years": limit}))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def reports_outside_periods(keys: pd.DataFrame) -> pd.DataFrame:
+    """Reports (as `queries.reports_outside_programme` gives them) in a year their cluster
+    had no programme period: counted as outside the programme, which may be a period missing."""
+    outside = keys[keys["level"] == OUTSIDE_LEVEL]
+    return pd.DataFrame({
+        "kind": "rules", "cluster_id": outside["cluster_id"], "cluster": outside["cluster"],
+        "report_year": outside["report_year"], "level": outside["level"], "field": "report_year",
+        "message": "a report for a year with no programme period", "code": "report_outside_period",
+        "params": [{} for _ in range(len(outside))]}, columns=FINDING_COLUMNS).reset_index(drop=True)
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -131,6 +159,8 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
             missing = missing_reports(gaps, filed, first_year, last_year)
     parts = [
         missing,
+        periods_too_long(queries.periods(engine, flt), queries.rules(engine)),
+        reports_outside_periods(queries.reports_outside_programme(engine, flt)),
         stored_warnings(queries.warnings(engine, flt)),
         register_mismatches(differences, register),
         jumps_among(queries.jump_candidates(engine, flt, JUMP_FIELDS, jump_factor), jump_factor),

@@ -16,6 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.reports.fields import FIELD_NAMES, SUMMED_FIELDS
+from klynge.rules import Rule, Rules
 from klynge.store import derived, schema
 from klynge.store.engine import SQLITE_LOWER
 
@@ -26,8 +27,7 @@ M = schema.members
 W = schema.report_warnings
 Y = schema.register_years
 S = schema.level_sums
-
-
+G = schema.programme_rules
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ def _level_join(year_column):
 
 
 LEVEL = func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)).label("level")
+# Which year of its programme period a report falls in (1 for the first; none outside the programme).
+YEARS_IN_LEVEL = (R.c.report_year - P.c.first_year + 1).label("years_in_level")
 
 
 def _reports_from():
@@ -102,7 +104,8 @@ def _frame(engine: Engine, query: Select) -> pd.DataFrame:
 def reports(engine: Engine, flt: Filter = Filter(), columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per report: cluster, its region, sector, level and brand that year, and every
     canonical field, or only `report_year` and the canonical fields named in `columns`
-    (much less to read for many reports: the free texts are most of a report's bytes)."""
+    (much less to read for many reports: the free texts are most of a report's bytes); and
+    `years_in_level`, the year of the cluster's programme period the report falls in."""
     if columns is None:
         fields = [*[R.c[name] for name in FIELD_NAMES], R.c.source_file, R.c.imported_at]
     else:
@@ -111,7 +114,7 @@ def reports(engine: Engine, flt: Filter = Filter(), columns: tuple[str, ...] | N
             raise ValueError(f"not canonical fields: {', '.join(sorted(unknown))}")
         fields = [R.c[name] for name in FIELD_NAMES if name in columns or name == "report_year"]
     query = select(
-        R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *fields,
+        R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *fields, YEARS_IN_LEVEL,
     ).select_from(_reports_from())
     query = _where(query, flt).order_by(R.c.report_year, C.c.name)
     return _frame(engine, query)
@@ -120,8 +123,10 @@ def reports(engine: Engine, flt: Filter = Filter(), columns: tuple[str, ...] | N
 def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Per year and level: the number of reporting clusters and the sum of every figure.
     Added up from the sums kept at import (`level_sums`), unless the filter names clusters."""
-    if flt.clusters:
-        return level_summary_from_reports(engine, flt)
+    return level_summary_from_reports(engine, flt) if flt.clusters else _level_summary_from_sums(engine, flt)
+
+
+def _level_summary_from_sums(engine: Engine, flt: Filter) -> pd.DataFrame:
     query = select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
                    *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS])
     if flt.levels:
@@ -145,6 +150,31 @@ def level_summary_from_reports(engine: Engine, flt: Filter = Filter()) -> pd.Dat
     ).select_from(_reports_from())
     query = _where(query, flt).group_by(R.c.report_year, LEVEL).order_by(R.c.report_year, LEVEL)
     return _summary_frame(engine, query)
+
+
+def _beyond(max_years: Rules):
+    """Whether a report's year is past its level's time limit: its year of the period (counted
+    from the period's first year) is beyond the `max_years` in force in the report's year."""
+    conditions = []
+    for rule, until in max_years.spans("max_years"):
+        if rule.value is None:
+            continue
+        in_force = R.c.report_year >= rule.valid_from if until is None else R.c.report_year.between(rule.valid_from, until)
+        conditions.append(and_(P.c.level == rule.scope, in_force, R.c.report_year - P.c.first_year >= int(rule.value)))
+    return or_(*conditions) if conditions else None
+
+
+def beyond_limit(engine: Engine, flt: Filter, max_years: Rules) -> pd.DataFrame:
+    """Per year and level, the reporting clusters past their level's time limit (`max_years`
+    of the rules): programme money is counted only for a level's allowed years."""
+    condition = _beyond(max_years)
+    columns = ["report_year", "level", "clusters_beyond_limit"]
+    if condition is None:
+        return pd.DataFrame(columns=columns)
+    query = select(R.c.report_year, P.c.level, func.count(distinct(R.c.cluster_id)).label("clusters_beyond_limit")
+                   ).select_from(R.join(C, C.c.id == R.c.cluster_id).join(P, _level_join(R.c.report_year)))
+    query = _where(query, flt).where(condition).group_by(R.c.report_year, P.c.level)
+    return _frame(engine, query).reindex(columns=columns)
 
 
 def _summary_frame(engine: Engine, query: Select) -> pd.DataFrame:
@@ -296,6 +326,13 @@ def report_keys(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return _frame(engine, _where(query, flt))
 
 
+def reports_outside_programme(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """The reports in the filter for a year in which their cluster had no programme period."""
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL).select_from(_reports_from())
+    query = _where(query, flt).where(P.c.id.is_(None))
+    return _frame(engine, query.order_by(R.c.report_year, C.c.name))
+
+
 @dataclass(frozen=True)
 class FilterOptions:
     years: tuple[int, ...]
@@ -376,3 +413,11 @@ def report_texts(engine: Engine, flt: Filter, number_field: str, text_field: str
     if limit is not None:
         query = query.limit(limit)
     return _frame(engine, query)
+
+
+def rules(engine: Engine) -> Rules:
+    """The programme's rules the database holds (every version, with its source)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(G.c.rule, G.c.scope, G.c.valid_from, G.c.value, G.c.source, G.c.note)).all()
+    return Rules(Rule(row.rule, row.scope, row.valid_from, None if row.value is None else float(row.value), row.source,
+                      row.note or "") for row in rows)

@@ -1,5 +1,6 @@
 """Datakvalitet: missing reports, the warnings stored at import, year-over-year jumps
-beyond a factor the user sets, and reports whose members by type differ from the register."""
+beyond a factor the user sets, reports whose members by type differ from the register, and
+what breaks the programme's rules (periods too long, reports outside any period)."""
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ FACTORS = (2, 3, 4, 5, 10)
 factor = st.select_slider(t("quality.factor"), FACTORS, value=3, format_func=str, key="faktor", bind="query-params",
                           help=t("quality.factor_help"))
 findings = data.findings(flt, float(factor))
-KINDS = ("missing_report", "warning", "jump", "register_mismatch")
+KINDS = ("missing_report", "warning", "jump", "register_mismatch", "rules")
 for column, kind in zip(st.columns(len(KINDS)), KINDS):
     column.metric(t(f"quality.kind.{kind}"), fmt.integer(int((findings["kind"] == kind).sum())), help=t(f"quality.help.{kind}"))
 if findings.empty:
@@ -50,7 +51,8 @@ else:
     components.table(components.with_profile_links(per_cluster), t("quality.missing_file"), units={"count": "count"},
                      labels={**LABELS, "years": t("quality.missing_years"), "count": t("quality.count")})
 
-for kind, title_key in (("warning", "quality.warnings"), ("jump", "quality.jumps"), ("register_mismatch", "quality.mismatches")):
+for kind, title_key in (("warning", "quality.warnings"), ("jump", "quality.jumps"), ("register_mismatch", "quality.mismatches"),
+                        ("rules", "quality.rules")):
     st.subheader(t(title_key))
     part = listing(kind)
     if part.empty:

@@ -9,6 +9,18 @@ from klynge.ui import charts, components, data
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
+
+def unset_source(rules, level: str, year: int) -> str:
+    """The source of the money rule that is not set for `level` in `year`."""
+    for key in ("operating_support_mnok", "development_support_mnok"):
+        rule = rules.rule(key, level, year)
+        if rule is None:
+            return t("rule.not_set")
+        if rule.value is None:
+            return rule.source
+    return "–"
+
+
 flt, options = start("page.funding")
 year = require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
@@ -25,6 +37,14 @@ with right:
 st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + t("glossary.see"))
 st.caption(t("funding.rules"))
 this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
+rules = data.rules()
+# Where a rule sets no amount, the figures say "–"; say why, with the rule's source.
+unset = this_year[this_year["programme_money_mnok"].isna()]
+for source, levels in unset.groupby(unset["level"].map(lambda level: unset_source(rules, level, year)))["level"]:
+    st.caption(t("funding.not_set", levels=", ".join(level_label(level) for level in levels), source=source))
+beyond = int(this_year["clusters_beyond_limit"].sum()) if "clusters_beyond_limit" in this_year else 0
+if beyond:
+    st.caption(t("funding.beyond_limit", count=beyond))
 columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
 units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
          "programme_money_mnok": "mnok", "leverage": "ratio"}
@@ -38,7 +58,7 @@ st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0],
 st.markdown(f"**{t('funding.per_cluster', year=year)}**")
 reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
 if not reports.empty:
-    per_cluster = metrics.with_derived(reports).sort_values("funding_triggered_mnok", ascending=False)
+    per_cluster = metrics.with_derived(reports, rules).sort_values("funding_triggered_mnok", ascending=False)
     per_cluster = per_cluster.assign(level=per_cluster["level"].map(level_label))
     components.table(components.with_profile_links(per_cluster[["cluster", "level", *columns[1:]]]),
                      t("funding.clusters_file", year=year), units=units, labels=labels)

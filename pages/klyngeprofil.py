@@ -26,7 +26,7 @@ if cluster_id is None:
     st.stop()
 
 info = data.clusters(Filter(clusters=(cluster_id,)))
-history = metrics.with_derived(data.cluster_history(cluster_id))
+history = metrics.with_derived(data.cluster_history(cluster_id), data.rules())
 periods = data.periods(Filter(clusters=(cluster_id,)))
 cluster = info.iloc[0]
 
@@ -67,15 +67,21 @@ else:
     st.caption(t("profile.figures_caption"))
     figures = ["members_total", "partners_total", "activities_organised", "activities_unique_participants",
                "funding_national_mnok", "funding_eu_mnok", "international_activities_new", "new_jobs"]
-    medians = data.level_medians((int(history["report_year"].min()), int(history["report_year"].max())), tuple(figures))
-    # The median of the level the cluster had in each year.
+    # The median of the other clusters at the level the cluster had in each year.
+    medians = data.level_medians((int(history["report_year"].min()), int(history["report_year"].max())), tuple(figures),
+                                 exclude=(cluster_id,))
     own_level = history[["report_year", "level"]].merge(medians, on=["report_year", "level"], how="left")
+    too_few = sorted(int(y) for y, n in zip(own_level["report_year"], own_level[f"n_{figures[0]}"].fillna(0))
+                     if n < metrics.MIN_PEERS)
+    if too_few:
+        st.caption(t("profile.too_few", years=", ".join(map(str, too_few)), minimum=metrics.MIN_PEERS))
     grid = st.columns(2)
     for index, figure in enumerate(figures):
         unit = "mnok" if figure.endswith("_mnok") else "count"
         frame = pd.concat([
-            history[["report_year", figure]].rename(columns={figure: "value"}).assign(series="cluster"),
-            own_level[["report_year", figure]].rename(columns={figure: "value"}).assign(series="median"),
+            history[["report_year", figure]].rename(columns={figure: "value"}).assign(series="cluster", n=1),
+            own_level[["report_year", figure, f"n_{figure}"]].rename(columns={figure: "value", f"n_{figure}": "n"})
+            .assign(series="median"),
         ])
         with grid[index % 2]:
             components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")

@@ -1,6 +1,8 @@
-"""Kvalifisering: each cluster against the thresholds of Arena, Arena Pro, NCE and mature
-clusters; which it meets, which it misses and by how much; the clusters ready for the
-next level."""
+"""Kvalifisering: each cluster against the criteria of Arena, Arena Pro, NCE and mature
+clusters under the rules in force in the year; which it meets, misses (and by how much),
+which lack data, and which the data cannot show. Ready for the next level only when every
+criterion the data can judge is met and none lacks data; those that lack data are listed
+apart, to be checked."""
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +17,9 @@ flt, options = start("page.qualification")
 year = require_year(flt, options)
 this_year = flt.with_(years=(year, year))
 register = require_rows(data.register_counts(this_year))
+rules = data.rules()
 facts = q.cluster_facts(register, data.reports(this_year, columns=q.REPORT_FIELDS), data.clusters(this_year))
-assessment = q.assess(facts)
+assessment = q.assess(facts, rules, year)
 st.caption(t("qualification.caption", year=year))
 
 
@@ -28,59 +31,95 @@ def criterion_label(key: str) -> str:
     return t(f"criterion.{key}")
 
 
-st.subheader(t("qualification.thresholds"))
+def criteria_text(keys: list[str]) -> str:
+    return ", ".join(criterion_label(key) for key in keys) or "–"
+
+
+st.subheader(t("qualification.thresholds", year=year))
 criteria = list(dict.fromkeys(c.key for target in q.TARGETS for c in q.THRESHOLDS[target]))
-sources = {c.key: c.source for target in q.TARGETS for c in q.THRESHOLDS[target]}
-minimums = {(target, c.key): c.minimum for target in q.TARGETS for c in q.THRESHOLDS[target]}
+kinds = {c.key: c.source for target in q.TARGETS for c in q.THRESHOLDS[target]}
+by_target = {(target, c.key): c for target in q.TARGETS for c in q.THRESHOLDS[target]}
 
 
 def requirement(target: str, key: str) -> str:
-    if (target, key) not in minimums:
+    """The cell of one criterion and target: its threshold in force, "not set" when the rules
+    name none, or "required" for a yes/no criterion."""
+    criterion = by_target.get((target, key))
+    if criterion is None:
         return "–"
-    minimum = minimums[(target, key)]
-    return t("qualification.at_least", minimum=minimum) if minimum is not None else t("qualification.required")
+    if not criterion.counted:
+        return t("qualification.required")
+    threshold = q.minimum(rules, target, criterion, year)
+    return t("qualification.not_set") if threshold is None else t("qualification.at_least", minimum=fmt.integer(threshold))
+
+
+def sources(key: str) -> str:
+    """Where a criterion comes from: its thresholds' rules in force in the year, or its basis."""
+    found = {rules.rule(f"min_{key}", target, year) for target in q.TARGETS if (target, key) in by_target}
+    texts = sorted({rule.source for rule in found if rule is not None}
+                   | {c.basis for (_, k), c in by_target.items() if k == key and c.basis})
+    return "; ".join(texts) or "–"
 
 
 rows = [{"criterion": criterion_label(key), **{target: requirement(target, key) for target in q.TARGETS},
-         "judged": t(f"qualification.source.{sources[key] or 'none'}")} for key in criteria]
-thresholds = pd.DataFrame(rows)
-components.table(thresholds, t("qualification.thresholds_file"), height="content",
+         "judged": t(f"qualification.source.{kinds[key] or 'none'}"), "source": sources(key)} for key in criteria]
+components.table(pd.DataFrame(rows), t("qualification.thresholds_file", year=year), height="content",
                  labels={"criterion": t("qualification.criterion"), "judged": t("qualification.judged_from"),
-                         **{target: target_label(target) for target in q.TARGETS}})
-st.caption(t("qualification.source", source=q.SOURCE))
+                         "source": t("qualification.rule_source"), **{target: target_label(target) for target in q.TARGETS}})
+validity = rules.value("esca_valid_years", "programme", year)
+st.caption(t("qualification.esca_rule", years="–" if validity is None else fmt.integer(validity)))
+
+next_level = q.for_next_level(assessment)
+LABELS = {"cluster": t("col.cluster"), "level": t("col.level"), "target": t("qualification.next_level"),
+          "met": t("qualification.met_count"), "unknown": t("qualification.unknown"), "not_judged": t("qualification.not_judged"),
+          "missed": t("qualification.missed")}
+
+
+def listing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    shown = frame.assign(level=frame["level"].map(level_label), target=frame["target"].map(target_label),
+                         met=frame["met"].map(len), unknown=frame["unknown"].map(criteria_text),
+                         not_judged=frame["not_judged"].map(criteria_text), missed=frame["missed"].map(criteria_text))
+    return components.with_profile_links(shown[columns])
+
 
 st.subheader(t("qualification.ready", year=year))
-ready = q.ready_for_next_level(assessment)
+ready = next_level[next_level["outcome"] == q.READY]
 if ready.empty:
     st.info(t("qualification.none_ready"))
 else:
-    shown = ready.assign(level=ready["level"].map(level_label), target=ready["target"].map(target_label))[
-        ["cluster", "level", "target", "met", "unknown"]]
-    components.table(components.with_profile_links(shown), t("qualification.ready_file", year=year),
-                     units={"met": "count", "unknown": "count"},
-                     labels={"cluster": t("col.cluster"), "level": t("col.level"), "target": t("qualification.next_level"),
-                             "met": t("qualification.met_count"), "unknown": t("qualification.unknown_count")})
-    st.caption(t("qualification.ready_caption"))
+    components.table(listing(ready, ["cluster", "level", "target", "met", "not_judged"]),
+                     t("qualification.ready_file", year=year), units={"met": "count"}, labels=LABELS)
+st.caption(t("qualification.ready_caption"))
+
+st.subheader(t("qualification.check", year=year))
+check = next_level[next_level["outcome"] == q.CHECK]
+if check.empty:
+    st.caption(t("qualification.none_to_check"))
+else:
+    components.table(listing(check, ["cluster", "level", "target", "met", "unknown"]),
+                     t("qualification.check_file", year=year), units={"met": "count"}, labels=LABELS)
+    st.caption(t("qualification.check_caption"))
 
 st.subheader(t("qualification.per_cluster"))
 choice = st.segmented_control(t("qualification.against"), ["next", *q.TARGETS], default="next",
                               format_func=lambda c: t("qualification.next_level") if c == "next" else target_label(c),
                               key="mot", bind="query-params") or "next"
 if choice == "next":
-    wanted = [q.next_target(level, brand if isinstance(brand, str) else None) for level, brand in zip(facts["level"], facts["brand"])]
-    chosen = assessment.merge(pd.DataFrame({"cluster_id": facts["cluster_id"], "target": wanted}), on=["cluster_id", "target"])
+    chosen = assessment.merge(next_level[["cluster_id", "target"]], on=["cluster_id", "target"])
 else:
     chosen = assessment[assessment["target"] == choice]
 
 
 def cells(chosen: pd.DataFrame) -> list[str]:
-    """Each criterion's cell: ✓ or ✗ with the cluster's figure and, when missed, by how much."""
-    unknown = t("qualification.cell_unknown")
+    """Each criterion's cell: ✓ or ✗ with the cluster's figure and, when missed, by how much;
+    ? when the data lack it; – when the data cannot show it."""
     texts = []
     for status, criterion, actual, gap in zip(chosen["status"], chosen["criterion"], fmt.numbers(chosen["actual"]),
                                               fmt.numbers(chosen["gap"])):
         if status == q.UNKNOWN:
-            texts.append(unknown)
+            texts.append(t("qualification.cell_unknown"))
+        elif status == q.NOT_JUDGED:
+            texts.append(t("qualification.cell_not_judged"))
         elif criterion == "esca_gold":
             texts.append("✓" if status == q.MET else "✗")
         elif status == q.MET:
@@ -96,14 +135,17 @@ else:
     chosen = chosen.assign(cell=cells(chosen), criterion_label=chosen["criterion"].map(criterion_label))
     matrix = chosen.pivot_table(index=["cluster_id", "cluster", "level", "target"], columns="criterion_label", values="cell",
                                 aggfunc="first", sort=False).reset_index()
-    missed = chosen[chosen["status"] == q.MISSED].groupby("cluster_id").size()
-    matrix["missed"] = matrix["cluster_id"].map(missed).fillna(0).astype(int)
-    matrix = matrix.sort_values(["missed", "cluster"])
-    matrix = matrix.assign(level=matrix["level"].map(level_label), target=matrix["target"].map(target_label))
+    outcome = q.outcomes(chosen).set_index(["cluster_id", "target"])["outcome"]
+    matrix["outcome"] = [outcome.get((cid, target)) for cid, target in zip(matrix["cluster_id"], matrix["target"])]
+    # Ready first, then those to check, then those that miss something; by name within each.
+    rank = {q.READY: 0, q.CHECK: 1, q.NOT_READY: 2}
+    matrix = matrix.sort_values(["outcome", "cluster"], key=lambda c: c.map(rank) if c.name == "outcome" else c)
+    matrix = matrix.assign(level=matrix["level"].map(level_label), target=matrix["target"].map(target_label),
+                           outcome=matrix["outcome"].map(lambda o: t(f"qualification.outcome.{o}")))
     order = [criterion_label(k) for k in criteria if criterion_label(k) in matrix.columns]
-    shown = matrix[["cluster", "level", "target", "missed", *order]].fillna("–")
+    # A criterion of another target than the row's is left empty ("–" means "not judged").
+    shown = matrix[["cluster", "level", "target", "outcome", *order]].fillna("")
     components.table(components.with_profile_links(shown), t("qualification.matrix_file", year=year),
-                     units={"missed": "count"},
                      labels={"cluster": t("col.cluster"), "level": t("col.level"), "target": t("qualification.target"),
-                             "missed": t("qualification.missed_count")})
+                             "outcome": t("qualification.outcome")})
     st.caption(t("qualification.matrix_caption"))

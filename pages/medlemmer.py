@@ -16,11 +16,12 @@ reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=FIELD
 st.caption(t("members.caption", year=year))
 
 st.subheader(t("members.composition"))
-measure = st.segmented_control(t("members.measure"), ["members", "share"], default="members",
-                               format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "members"
+# Shares first: counts per level mostly show how many clusters a level has.
+measure = st.segmented_control(t("members.measure"), ["share", "members"], default="share",
+                               format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "share"
 by_level = metrics.member_composition(reports, ["level"])
 by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
-by_level["level"] = by_level["level"].map(level_label)
+by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(level_label)
 st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
 st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=charts.level_label_order()),
                 width="stretch")
@@ -33,6 +34,9 @@ by_cluster = metrics.member_composition(largest, ["cluster"])
 st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
 table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
 table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]
+# Beside the types, the one figure for members per level (the reports' totals), as on every page.
+totals = reports.groupby("level")["members_total"].sum()
+table[t("figure.members_total")] = [totals[code] for code in by_level.drop_duplicates("level")["level_code"]]
 components.table(table, t("members.composition_file", year=year),
                  units={c: "count" for c in table.columns if c != t("col.level")})
 

@@ -4,10 +4,13 @@ measure; and the programme's terms."""
 import pandas as pd
 import streamlit as st
 
+from klynge.domain import LEVEL_CODES
 from klynge.indicators import GOALS, INDICATORS
-from klynge.ui import components
+from klynge.rules import RULE_UNITS
+from klynge.ui import components, data
+from klynge.ui import format as fmt
 from klynge.ui.pages import start
-from klynge.ui.texts import field_label, figure_label, t
+from klynge.ui.texts import field_label, figure_label, level_label, t
 
 start("page.glossary")
 st.caption(t("glossary.caption"))
@@ -40,6 +43,33 @@ components.downloads(glossary.rename(columns={
     "source_labels": t("glossary.source_labels"), "unit": t("glossary.unit"), "goals": t("glossary.goals")}), t("glossary.file"))
 
 st.subheader(t("glossary.terms"))
-for term in ("levels", "nce", "esca", "five_point", "core_members", "report", "triggered", "leverage_rules"):
+for term in ("levels", "nce", "esca", "five_point", "core_members", "report", "triggered", "leverage_rules", "median"):
     st.markdown(f"**{t(f'term.{term}')}**")
     st.markdown(t(f"term.{term}.text"))
+
+
+def scope_label(scope: str) -> str:
+    return t(f"rule.scope.{scope}") if scope in ("nce", "programme") else level_label(scope)
+
+
+def unit_label(unit: str) -> str:
+    return t("rule.unit.years") if unit == "years" else t(f"unit.{unit}")
+
+
+st.subheader(t("glossary.rules"))
+st.caption(t("glossary.rules_caption"))
+rules = data.rules().frame()
+if not rules.empty:
+    # In the order a reader looks for them: money and time limits per level, then thresholds.
+    rule_rank = {key: rank for rank, key in enumerate(RULE_UNITS)}
+    scope_rank = {scope: rank for rank, scope in enumerate((*LEVEL_CODES, "nce", "programme"))}
+    rules = rules.assign(rule_rank=rules["rule"].map(rule_rank), scope_rank=rules["scope"].map(scope_rank)).sort_values(
+        ["rule_rank", "scope_rank", "valid_from"])
+    values = [t("rule.not_set") if pd.isna(value)
+              else f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit_label(unit)}"
+              for value, unit in zip(rules["value"], rules["unit"])]
+    shown = rules.assign(rule=rules["rule"].map(lambda key: t(f"rule.{key}")), scope=rules["scope"].map(scope_label),
+                         value=values, note=rules["note"].replace("", "–"))
+    components.table(shown[["rule", "scope", "valid_from", "value", "source", "note"]], t("glossary.rules_file"),
+                     height="content", labels={name: t(f"glossary.rules_{name}") for name in
+                                               ("rule", "scope", "valid_from", "value", "source", "note")})

@@ -32,11 +32,13 @@ if not chosen:
     st.stop()
 
 years = flt.years
-reports = require_rows(metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years))))
+reports = require_rows(metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years)), data.rules()))
 levels = sorted(set(reports["level"]), key=metrics.level_order)
-medians = data.level_medians((int(reports["report_year"].min()), int(reports["report_year"].max())), FIGURES)
+# The medians of the other clusters at each level: the chosen ones are compared with their peers.
+medians = data.level_medians((int(reports["report_year"].min()), int(reports["report_year"].max())), FIGURES,
+                             exclude=tuple(sorted(chosen)))
 medians = medians[medians["level"].isin(levels)]
-st.caption(t("compare.caption"))
+st.caption(t("compare.caption", minimum=metrics.MIN_PEERS))
 
 cluster_names = [names[cid] for cid in chosen if cid in set(reports["cluster_id"])]
 median_names = [t("compare.median", level=level_label(level)) for level in levels]
@@ -47,9 +49,10 @@ grid = st.columns(2)
 for index, figure in enumerate(FIGURES):
     unit = INDICATOR_BY_KEY[figure].unit
     frame = pd.concat([
-        reports[["report_year", "cluster", figure]].rename(columns={"cluster": "series", figure: "value"}).assign(kind="cluster"),
+        reports[["report_year", "cluster", figure]].rename(columns={"cluster": "series", figure: "value"}).assign(kind="cluster", n=1),
         medians.assign(series=medians["level"].map(lambda level: t("compare.median", level=level_label(level))))[
-            ["report_year", "series", figure]].rename(columns={figure: "value"}).assign(kind="median"),
+            ["report_year", "series", figure, f"n_{figure}"]].rename(columns={figure: "value", f"n_{figure}": "n"})
+        .assign(kind="median"),
     ])
     with grid[index % 2]:
         components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")

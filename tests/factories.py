@@ -11,7 +11,7 @@ from typing import Any
 
 from stdnum.no import orgnr
 
-from klynge.reports.fields import FIELD_NAMES, FIELD_BY_NAME
+from klynge.reports.fields import FIELD_BY_NAME, FIELD_NAMES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -99,4 +99,95 @@ def master_data(folder: Path) -> Path:
                 "left": dt.date(2022, 12, 31) if index == 0 else None,
             })
     write_csv(folder / "members.csv", members)
+    return folder
+
+
+# The hand-made programme of `hand_made`: (id, name, region, sector, ESCA label, its year).
+HAND_CLUSTERS = [
+    (1, "Alfa", "Vestland", "Sjømat", "gold", 2023),
+    (2, "Beta", "Vestland", "Helse", "gold", 2020),
+    (3, "Gamma", "Oslo", "IKT", "silver", 2024),
+    (4, "Delta", "Oslo", "Sjømat", None, None),
+    (5, "Epsilon", "Agder", "Energi", None, None),
+    (6, "Zeta", "Agder", "Helse", None, None),
+    (7, "Eta", "Troms", "IKT", None, None),
+    (8, "Theta", "Troms", "Sjømat", None, None),
+]
+# (cluster id, level, first year, last year)
+HAND_PERIODS = [
+    (1, "arena", 2021, 2023), (1, "arena_pro", 2024, 2028),
+    (2, "arena_pro", 2019, 2025),  # seven years at a level of five
+    (3, "moden", 2020, 2030),
+    (4, "arena", 2022, 2024),
+    (5, "arena", 2023, 2025),
+    (6, "tidligfase", 2024, 2024),
+    (8, "arena", 2023, 2025),
+    # Eta (7) has no period: its report is outside the programme
+]
+# (cluster id, year): members, partners, national MNOK, EU MNOK, participants, activities
+HAND_REPORTS = {
+    (1, 2023): (35, 4, 4.0, 0.0, 100, 10),
+    (3, 2023): (90, 8, 25.0, 5.0, 400, 20),
+    (4, 2023): (18, 2, 2.0, 0.0, 60, 6),
+    (5, 2023): (25, 3, 3.0, 1.0, 90, 9),
+    (8, 2023): (50, 5, 2.5, 0.5, 150, 12),
+    (1, 2024): (40, 4, 10.0, 2.0, 120, 12),
+    (2, 2024): (60, 6, 20.0, 0.5, 200, 15),  # Beta filed nothing for 2023: a gap
+    (3, 2024): (100, 9, 30.0, 5.0, 450, 22),
+    (4, 2024): (20, 3, 3.0, 0.0, 70, 7),
+    (5, 2024): (30, 3, 5.5, 1.0, 95, 8),
+    (6, 2024): (8, 1, 0.2, 0.0, 20, 2),
+    (7, 2024): (12, 5, 1.0, 0.0, 30, 3),
+    (8, 2024): (44, 4, 4.0, 0.5, 140, 11),
+}
+# The projects of Gamma's 2024 report; every other report has none.
+HAND_GAMMA_PROJECTS = {"prog_competence_training": 4, "other_innovation_projects": 2, "custom_type_projects": 4,
+                       "prog_with_rnd": 3, "prog_with_international_partners": 1, "other_with_international_partners": 1}
+# Each register in 2024 by member type: (core established companies, R&D, innovation companies,
+# investors, public actors, start-ups (not core members)). Theta (8) and Eta (7) have none.
+HAND_REGISTERS = {
+    1: (22, 3, 1, 1, 1, 1),
+    2: (25, 4, 1, 1, 1, 2),
+    3: (30, 5, 2, 2, 2, 3),
+    4: (20, 3, 1, 1, 1, 0),
+    5: (12, 1, 1, 0, 1, 0),
+    6: (10, 2, 1, 0, 0, 0),
+}
+
+_PROJECT_FIELDS = [name for name in FIELD_NAMES if name.startswith(("prog_", "other_")) or name == "custom_type_projects"]
+
+
+def hand_made(folder: Path) -> Path:
+    """A small programme with figures easy to work out by hand (see HAND_*): eight clusters
+    in 2023 and 2024 at every level, one of them promoted from Arena to Arena Pro, one past
+    its level's time limit with a gap in its reports, one outside the programme."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "clusters.csv", [
+        {"cluster_id": cid, "name": name, "region": region, "sector": sector, "orgnr": valid_orgnr(500 + cid),
+         "esca_label": label, "esca_year": year} for cid, name, region, sector, label, year in HAND_CLUSTERS],
+        ["cluster_id", "name", "region", "sector", "orgnr", "esca_label", "esca_year"])
+    write_csv(folder / "periods.csv", [
+        {"cluster_id": cid, "level": level, "first_year": first, "last_year": last, "brand": ""}
+        for cid, level, first, last in HAND_PERIODS])
+    members = []
+    for cid, counts in HAND_REGISTERS.items():
+        types = ["established"] * counts[0] + ["rnd"] * counts[1] + ["innovation_company"] * counts[2] + \
+            ["investor"] * counts[3] + ["public"] * counts[4] + ["startup"] * counts[5]
+        members += [{"cluster_id": cid, "orgnr": valid_orgnr(10_000 + 100 * cid + index), "name": f"Medlem {cid}-{index}",
+                     "member_type": member_type, "core_member": member_type == "established",
+                     "joined": dt.date(2020, 1, 1), "left": None} for index, member_type in enumerate(types)]
+    write_csv(folder / "members.csv", members)
+    names = {cid: name for cid, name, *_ in HAND_CLUSTERS}
+    reports = []
+    for (cid, year), (members_total, partners, national, eu, participants, activities) in HAND_REPORTS.items():
+        values = example_values(
+            cluster_name=names[cid], report_year=year, period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
+            members_total=members_total, partners_total=partners, funding_national_mnok=Decimal(str(national)),
+            funding_eu_mnok=Decimal(str(eu)), activities_unique_participants=participants, activities_organised=activities,
+            **{f"members_{t}": 0 for t in ("cluster", "public", "rnd", "innovation_company", "startup", "investor", "association")},
+            members_established=members_total, **{name: 0 for name in _PROJECT_FIELDS})
+        if (cid, year) == (3, 2024):
+            values.update(HAND_GAMMA_PROJECTS)
+        reports.append(values)
+    write_reports_csv(folder / "reports.csv", reports)
     return folder

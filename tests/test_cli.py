@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, REPO_ROOT
-from tests.factories import example_values, master_data, write_reports_csv
+from tests.factories import example_values, hand_made, master_data, write_reports_csv
 
 EXAMPLE = FIXTURES / "example-report-arena-kystmat-2023.txt"
-COMMANDS = ("init", "parse", "import", "export", "check", "demo")
+COMMANDS = ("init", "parse", "import", "export", "check", "summary", "qualify", "rules", "demo")
 
 
 def klynge(*args: str, database: str | None = None, tmp_path: Path | None = None) -> subprocess.CompletedProcess:
@@ -121,3 +121,85 @@ def test_an_export_imports_back_unchanged(tmp_path, fmt):
     again = klynge("import", str(out), database=url, tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "reports: 0 new, 0 replaced, 2 unchanged" in again.stdout
+
+
+@pytest.fixture
+def hand_db(tmp_path, database_url):
+    """The hand-made programme (tests/factories.py, `hand_made`), imported with the CLI."""
+    assert klynge("init", "--empty", database=database_url, tmp_path=tmp_path).returncode == 0
+    imported = klynge("import", str(hand_made(tmp_path / "hand")), database=database_url, tmp_path=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    return database_url
+
+
+def test_summary_json_gives_the_key_figures_per_level_worked_out_by_hand(tmp_path, hand_db):
+    result = klynge("summary", "--year", "2024", "--json", database=hand_db, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {row["level"]: row for row in json.loads(result.stdout)}
+    assert list(rows) == ["tidligfase", "arena", "arena_pro", "moden", "utenfor"]
+    assert rows["arena"] == {
+        "level": "arena", "year": 2024, "clusters": 3, "members_total": 94, "activities_unique_participants": 70 + 95 + 140,
+        "funding_national_mnok": 12.5, "funding_eu_mnok": 1.5, "funding_triggered_mnok": 14.0,
+        "international_activities_new": 9, "programme_money_mnok": 6.0, "leverage": 2.333, "clusters_beyond_limit": 0,
+    }
+    assert (rows["arena_pro"]["programme_money_mnok"], rows["arena_pro"]["leverage"]) == (6.0, 5.417)
+    assert (rows["moden"]["programme_money_mnok"], rows["moden"]["leverage"]) == (None, None)
+    filtered = json.loads(klynge("summary", "--year", "2023-2024", "--level", "arena", "--region", "Troms", "--json",
+                                 database=hand_db, tmp_path=tmp_path).stdout)
+    # Theta is the only Arena cluster in Troms: 2,5 + 0,5 MNOK in 2023 and 4,0 + 0,5 in 2024
+    assert [(row["year"], row["clusters"], row["funding_triggered_mnok"]) for row in filtered] == [(2023, 1, 3.0), (2024, 1, 4.5)]
+
+
+def test_qualify_json_says_ready_check_or_not_ready(tmp_path, hand_db):
+    result = klynge("qualify", "--year", "2024", "--json", database=hand_db, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {row["cluster"]: row for row in json.loads(result.stdout)}
+    assert {name: row["outcome"] for name, row in rows.items()} == {
+        "Alfa": "ready", "Beta": "check", "Delta": "ready", "Epsilon": "not_ready", "Eta": "check", "Theta": "check",
+        "Zeta": "not_ready"}
+    assert rows["Epsilon"] | {"not_judged": None} == {
+        "cluster": "Epsilon", "cluster_id": 5, "level": "arena", "target_level": "arena_pro",
+        "met": ["entrepreneurship_actors", "other_partners"], "missed": ["core_companies", "rnd_actors"], "unknown": [],
+        "not_judged": None, "outcome": "not_ready"}
+    assert rows["Beta"]["unknown"] == ["esca_gold"]
+
+
+def test_check_fails_on_findings_only_when_asked(tmp_path, hand_db):
+    plain = klynge("check", database=hand_db, tmp_path=tmp_path)
+    assert plain.returncode == 0 and "[rules] Beta 2024: last_year: the period 2019–2025 is 7 years; the level allows 5" in plain.stdout
+    assert klynge("check", "--fail-on-findings", database=hand_db, tmp_path=tmp_path).returncode == 1
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    klynge("init", "--empty", database=empty, tmp_path=tmp_path)
+    clean = klynge("check", "--fail-on-findings", database=empty, tmp_path=tmp_path)
+    assert (clean.returncode, clean.stdout.strip()) == (0, "No data-quality findings.")
+
+
+def test_rules_lists_the_rules_in_force_with_their_sources(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    klynge("init", "--empty", database=url, tmp_path=tmp_path)
+    listed = klynge("rules", "--year", "2024", database=url, tmp_path=tmp_path)
+    assert listed.returncode == 0
+    assert "development_support_mnok     moden       from 2019: not set" in listed.stdout
+    assert "max_years                    arena_pro   from 2019: 5 years" in listed.stdout
+    rows = json.loads(klynge("rules", "--json", database=url, tmp_path=tmp_path).stdout)
+    assert {(r["rule"], r["scope"], r["value"]) for r in rows} >= {("operating_support_mnok", "arena", 2), ("development_support_mnok", "moden", None)}
+    assert json.loads(klynge("rules", "--year", "2018", "--json", database=url, tmp_path=tmp_path).stdout) == []
+
+
+@pytest.mark.parametrize("year", ["1-999999999999", "2025-2020", "20x4", "1850"])
+def test_year_ranges_are_checked_before_use(tmp_path, year):
+    result = klynge("export", "--year", year, database=f"sqlite:///{tmp_path / 'k.db'}", tmp_path=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "--year" in result.stderr
+
+
+def test_names_cannot_steer_the_terminal(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    klynge("init", "--empty", database=url, tmp_path=tmp_path)
+    master_data(tmp_path / "master")
+    clusters = (tmp_path / "master" / "clusters.csv").read_text(encoding="utf-8")
+    (tmp_path / "master" / "clusters.csv").write_text(clusters.replace("Fjellhelse", "Fjell\x1b]0;pwned\x07helse\x1b[31m"),
+                                                      encoding="utf-8")
+    assert klynge("import", str(tmp_path / "master"), database=url, tmp_path=tmp_path).returncode == 0
+    listed = klynge("qualify", "--year", "2023", database=url, tmp_path=tmp_path)
+    assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    assert "Fjell\\x1b]0;pwned\\x07helse\\x1b[31m" in listed.stdout

@@ -169,3 +169,15 @@ def test_the_same_report_twice_in_a_batch_with_different_figures_is_rejected(see
     with pytest.raises(RejectedInput) as caught:
         import_paths(seeded, [tmp_path / "a.csv", tmp_path / "b.csv"])
     assert [(p.file.rsplit("/", 1)[-1], p.field) for p in caught.value.problems] == [("b.csv", "report_year")]
+
+
+def test_kroner_written_into_an_mnok_field_are_a_warning_with_the_mnok_value(seeded, tmp_path):
+    write_reports_csv(tmp_path / "kroner.csv", [example_values(report_year=2024, period_start="2024-01-01", period_end="2024-12-31",
+                                                               funding_national_mnok="4 500 000",
+                                                               funding_eu_mnok="999,9")])
+    result = import_paths(seeded, [tmp_path / "kroner.csv"])
+    assert [(w.field, w.line) for w in result.warnings] == [("funding_national_mnok", 2)]
+    stored = queries.warnings(seeded, queries.Filter(years=(2024, 2024))).iloc[0]
+    assert (stored["field"], stored["code"], stored["params"]) == ("funding_national_mnok", "money_in_kroner",
+                                                                   {"value": 4500000.0, "suggested": 4.5})
+    assert stored["message"] == "4500000 MNOK looks like kroner, not millions: did the report mean 4.5 MNOK?"

@@ -11,6 +11,7 @@ from klynge import metrics, queries
 from klynge.queries import Filter
 from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import load_demo
+from klynge.summary import level_figures
 from klynge.ui import format as fmt
 from klynge.ui.pages import PAGES
 from tests.conftest import REPO_ROOT
@@ -107,8 +108,7 @@ def test_pages_with_tables_offer_csv_and_excel_downloads(page, demo_url, monkeyp
 def test_overview_key_figures_match_the_data_layer(demo_url, monkeypatch):
     at = open_page(demo_url, PAGE_PATHS[0], monkeypatch, niva=["Arena", "Arena Pro"], fra="2022", til="2023")
     engine = make_engine(demo_url)
-    summary = queries.level_summary(engine, Filter(levels=("arena", "arena_pro"), years=(2022, 2023)))
-    expected = metrics.key_figures(summary, 2023)
+    expected = metrics.key_figures(level_figures(engine, Filter(levels=("arena", "arena_pro"), years=(2022, 2023))), 2023)
     shown = [(m.label, m.value, m.delta) for m in at.metric]
     assert len(shown) == 2 * len(metrics.KEY_FIGURES)
     arena = expected[expected["level"] == "arena"].set_index("figure")
@@ -164,12 +164,15 @@ def test_qualification_shows_each_cluster_against_the_data_layers_assessment(dem
     flt = Filter(years=(2024, 2024))
     facts = qualification.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt),
                                         queries.clusters(engine, flt))
-    expected = qualification.assess(facts, ("arena_pro",))
-    matrix = at.dataframe[2].value.set_index("Klynge")
+    rules = queries.rules(engine)
+    expected = qualification.assess(facts, rules, 2024, ("arena_pro",))
+    tables = [frame.value for frame in at.dataframe]
+    matrix = tables[-1].set_index("Klynge")
     assert len(matrix) == facts["cluster_id"].nunique()
-    missed = expected[expected["status"] == qualification.MISSED].groupby("cluster").size()
+    outcome = qualification.outcomes(expected).set_index("cluster")["outcome"]
+    words = {qualification.READY: "Klar", qualification.CHECK: "Sjekkes", qualification.NOT_READY: "Ikke klar"}
     for cluster, row in matrix.iterrows():
-        assert row["Krav ikke oppfylt"] == missed.get(cluster, 0)
+        assert row["Vurdering"] == words[outcome[cluster]]
     core = expected[expected["criterion"] == "core_companies"].set_index("cluster")
     for cluster, row in matrix.iterrows():
         status = core.loc[cluster]
@@ -178,8 +181,12 @@ def test_qualification_shows_each_cluster_against_the_data_layers_assessment(dem
             assert cell == f"✓ {int(status['actual'])}"
         elif status["status"] == qualification.MISSED:
             assert cell == f"✗ {int(status['actual'])} (mangler {int(status['gap'])})"
-    ready = at.dataframe[1].value
-    assert set(ready["Klynge"]) == set(qualification.ready_for_next_level(qualification.assess(facts))["cluster"])
+        else:
+            assert cell == "? mangler data"
+    assessment = qualification.assess(facts, rules, 2024)
+    ready, check = qualification.ready_for_next_level(assessment), qualification.to_check(assessment)
+    assert set(tables[1]["Klynge"]) == set(ready["cluster"]) and len(ready) > 0
+    assert set(tables[2]["Klynge"]) == set(check["cluster"]) and len(check) > 0
 
 
 def test_data_quality_follows_the_jump_factor_in_the_url(demo_url, monkeypatch):

@@ -40,8 +40,11 @@ def reference(engine, flt: Filter, factor: float) -> pd.DataFrame:
     if flt.years:
         first, last = max(first, flt.years[0]), min(last, flt.years[1])
     jumped = quality.jumps(everything, factor)
+    outside = in_filter[in_filter["level"] == "utenfor"][["cluster_id", "cluster", "report_year", "level"]]
     parts = [
         quality.missing_reports(queries.periods(engine, flt), in_filter, first, last),
+        quality.periods_too_long(queries.periods(engine, flt), queries.rules(engine)),
+        quality.reports_outside_periods(outside),
         quality.stored_warnings(queries.warnings(engine, flt)),
         quality.register_mismatches(in_filter, counted),
         jumped[[key in keys for key in zip(jumped["cluster_id"], jumped["report_year"])]],
@@ -71,10 +74,11 @@ def test_findings_are_those_of_the_checks_over_every_report(demo, flt, factor):
 
 def test_the_demo_data_have_findings_of_every_kind(demo):
     # What the generator puts in on purpose (see klynge.demo): 4 missing, 4 inconsistent and 4
-    # register-mismatched reports and 1 implausible jump; at a factor of 1.5 many more figures
-    # jump, so the comparison above means something.
+    # register-mismatched reports and 1 implausible jump; and 6 reports of clusters between
+    # or after their periods. At a factor of 1.5 many more figures jump, so the comparison
+    # above means something.
     counts = quality.findings(demo, Filter(), 3.0)["kind"].value_counts().to_dict()
-    assert counts == {"missing_report": 4, "warning": 4, "register_mismatch": 4, "jump": 1}
+    assert counts == {"missing_report": 4, "warning": 4, "register_mismatch": 4, "jump": 1, "rules": 6}
     assert (quality.findings(demo, Filter(), 1.5)["kind"] == "jump").sum() > 100
 
 

@@ -289,7 +289,14 @@ WARNING_MESSAGES: dict[str, str] = {
     "projects_exceed": "{part} ({part_value}) exceeds the {financing} projects ({total})",
     "period_order": "the period ends ({end}) before it starts ({start})",
     "period_outside_year": "the period {start}–{end} lies outside the report year {year}",
+    "money_in_kroner": "{value:.0f} MNOK looks like kroner, not millions: did the report mean {suggested:g} MNOK?",
 }
+
+# Money fields are in millions of kroner. A cluster's triggered money in a year is tens of
+# MNOK; a value of a thousand MNOK (a billion kroner) or more is far likelier kroner typed
+# into an MNOK field ("4 500 000" for 4,5 MNOK).
+MONEY_FIELDS: tuple[str, ...] = ("funding_national_mnok", "funding_eu_mnok")
+KRONER_SUSPECT_MNOK = 1000
 
 
 @dataclass(frozen=True)
@@ -329,6 +336,9 @@ def consistency_checks(v: dict[str, Any]) -> list[Check]:
             if v[name] > totals[financing]:
                 found.append(Check(name, "projects_exceed", {"part": name, "part_value": v[name], "financing": financing,
                                                              "total": totals[financing]}))
+    for name in MONEY_FIELDS:
+        if v[name] >= KRONER_SUSPECT_MNOK:
+            found.append(Check(name, "money_in_kroner", {"value": float(v[name]), "suggested": float(v[name]) / 1_000_000}))
     start, end = v["period_start"].isoformat(), v["period_end"].isoformat()
     if v["period_start"] > v["period_end"]:
         found.append(Check("period_end", "period_order", {"start": start, "end": end}))

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from klynge.masterdata import ClusterRow, MemberRow, PeriodRow, reports_from_table, table_kind, validate_rows
+from klynge.masterdata import ClusterRow, MemberRow, PeriodRow, RuleRow, reports_from_table, table_kind, validate_rows
 from klynge.reports.model import Problem, RejectedInput, Report
 from klynge.tables import TABLE_SUFFIXES, read_table
 
@@ -54,7 +54,7 @@ def report_hash(values: dict[str, Any]) -> str:
 @dataclass
 class LoadedFile:
     path: str
-    kind: str  # "report" (text export), "reports", "clusters", "periods" or "members"
+    kind: str  # "report" (text export), "reports", "clusters", "periods", "members" or "rules"
     # (line, report, cluster_id given in the row or None)
     reports: list[tuple[int | None, Report, int | None]] = field(default_factory=list)
     rows: list[tuple[int, BaseModel]] = field(default_factory=list)
@@ -129,6 +129,7 @@ class Batch:
         self.periods: dict[int, list[PeriodRow]] = defaultdict(list)
         self.members: dict[int, list[MemberRow]] = defaultdict(list)
         self.reports: dict[tuple[int, int], Report] = {}
+        self.rules: dict[tuple[str, str, int], RuleRow] = {}
         self.created_clusters: dict[int, str] = {}
         self.created_periods: list[dict[str, Any]] = []
         self._names = {key: cluster_id for key, (cluster_id, _) in existing_names.items()}
@@ -138,6 +139,8 @@ class Batch:
         by_kind = defaultdict(list)
         for item in loaded:
             by_kind[item.kind].append(item)
+        for item in by_kind["rules"]:
+            self._add_rules(item)
         for item in by_kind["clusters"]:
             self._add_clusters(item)
         for item in by_kind["periods"]:
@@ -170,6 +173,18 @@ class Batch:
                 self.new_names[key] = (row.cluster_id, name)
             self.clusters[row.cluster_id] = row
             self._ids.add(row.cluster_id)
+
+    def _add_rules(self, item: LoadedFile) -> None:
+        first_line: dict[tuple[str, str, int], tuple[str, int]] = {}
+        for line, row in item.rows:
+            key = (row.rule, row.scope, row.valid_from)
+            if key in first_line:
+                where = first_line[key]
+                self._problem(item.path, line, "valid_from", f"{row.rule} for {row.scope} from {row.valid_from} is already "
+                                                             f"given in {where[0]}, line {where[1]}")
+                continue
+            first_line[key] = (item.path, line)
+            self.rules[key] = row
 
     def _known_cluster(self, item: LoadedFile, line: int, cluster_id: int) -> bool:
         if cluster_id in self._ids:

@@ -35,6 +35,7 @@ class ImportResult:
     clusters_created: list[str] = field(default_factory=list)
     periods_written: int = 0
     members_written: int = 0
+    rules_written: int = 0
     warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -44,6 +45,8 @@ class ImportResult:
         ]
         if self.clusters_written or self.periods_written or self.members_written:
             parts.append(f"master data: {self.clusters_written} clusters, {self.periods_written} periods, {self.members_written} members")
+        if self.rules_written:
+            parts.append(f"programme rules: {self.rules_written} written")
         if self.clusters_created:
             parts.append(f"clusters created: {', '.join(self.clusters_created)}")
         if self.warnings:
@@ -98,6 +101,7 @@ def import_paths(
                 reports_new=0, reports_replaced=0, reports_unchanged=0, files_rejected=len(result.rejected_files),
             )
         ).inserted_primary_key[0]
+        _write_rules(conn, batch, result)
         _write_clusters(conn, batch, result)
         _write_periods(conn, batch, result)
         _write_members(conn, batch, result)
@@ -116,6 +120,16 @@ def import_paths(
         )
     log.info("import %s: %s", import_id, result.summary())
     return result
+
+
+def _write_rules(conn: Connection, batch: Batch, result: ImportResult) -> None:
+    """Each rule version replaces the one of the same rule, scope and first year, if any."""
+    g = schema.programme_rules
+    for (rule, scope, valid_from), row in batch.rules.items():
+        conn.execute(delete(g).where(g.c.rule == rule, g.c.scope == scope, g.c.valid_from == valid_from))
+        conn.execute(insert(g).values(rule=rule, scope=scope, valid_from=valid_from, value=row.value, source=row.source,
+                                      note=row.note))
+    result.rules_written += len(batch.rules)
 
 
 def _write_clusters(conn: Connection, batch: Batch, result: ImportResult) -> None:

@@ -226,3 +226,19 @@ level_sums = Table(
     Column("clusters", Integer, nullable=False),
     *[Column(name, _FIELD_TYPES[_SPEC[name].type](), nullable=False) for name in SUMMED_FIELDS],
 )
+
+# The programme's rules (klynge.rules): money per level and year, the levels' time limits,
+# the qualification thresholds and the ESCA label's validity, each with its source. A rule
+# holds from `valid_from` until a later version of the same key and scope; a NULL value is
+# "not set" (the source names none). Seeded with the programme description of 2019 by
+# migration 0007; `python -m klynge import rules.csv` adds or replaces versions.
+programme_rules = Table(
+    "programme_rules",
+    metadata,
+    Column("rule", String(40), primary_key=True),
+    Column("scope", String(20), primary_key=True),
+    Column("valid_from", Integer, primary_key=True),
+    Column("value", Numeric(14, 3, asdecimal=False)),
+    Column("source", Text, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)

@@ -115,14 +115,17 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     heading that names its figure, so its axis has no title (it would not fit), and its
     legend has fewer columns."""
     narrow = beside > 1
-    data = _with_level_labels(frame, "report_year", value)
+    # n: the clusters a level's figure rests on (per-level sums have it), in the tooltip.
+    counted = ["clusters"] if "clusters" in frame and value != "clusters" else []
+    data = _with_level_labels(frame, "report_year", value, *counted)
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=alt.Axis(format=_axis_format(unit))),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
-                 alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
+                 alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit)),
+                 *[alt.Tooltip("clusters:Q", title=t("chart.n_clusters")) for _ in counted]],
     )
     return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
@@ -207,7 +210,8 @@ def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "co
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.Chart:
     """One cluster's figure over the years (solid) beside the median of its level (dashed),
     in half the page under a heading that names the figure (so no axis title).
-    `frame` has `report_year`, `series` ('cluster' or 'median') and `value`."""
+    `frame` has `report_year`, `series` ('cluster' or 'median'), `value` and `n` (the
+    clusters a median rests on; a median of too few is missing, so a gap)."""
     data = frame.assign(series_label=frame["series"].map(lambda s: t(f"profile.series.{s}")))
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
@@ -217,7 +221,7 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> a
         strokeDash=alt.StrokeDash("series_label:N", legend=None,
                                   scale=alt.Scale(domain=[t("profile.series.cluster"), t("profile.series.median")], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series_label:N", title=" "),
-                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
+                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)), alt.Tooltip("n:Q", title="n")],
     )
     return _finish(chart, 2, data["series_label"].nunique(), height=220)
 
@@ -225,14 +229,15 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> a
 def compare_lines(frame: pd.DataFrame, title: str, unit: str, series_scale: alt.Scale) -> alt.Chart:
     """Clusters (solid) beside the medians of their levels (dashed) over the years. `frame`
     has `report_year`, `series` (a cluster's name or a median's label), `kind` ('cluster' or
-    'median') and `value`; `series_scale` keeps each cluster's colour the same on every chart.
-    In half the page under a heading that names the figure (so no axis title)."""
+    'median'), `value` and `n` (the clusters a value rests on); `series_scale` keeps each
+    cluster's colour the same on every chart. In half the page under a heading that names
+    the figure (so no axis title)."""
     chart = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, axis=alt.Axis(format=_axis_format(unit))),
         color=alt.Color("series:N", scale=series_scale, title=None),
         strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(domain=["cluster", "median"], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series:N", title=" "),
-                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit))],
+                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)), alt.Tooltip("n:Q", title="n")],
     )
     return _finish(chart, 2, frame["series"].nunique(), height=240)

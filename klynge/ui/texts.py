@@ -117,6 +117,8 @@ def finding_message(kind: str, code: str | None, params, message: str) -> str:
             params[name] = field_label(params[name])
     if "fte" in params:
         params["fte"] = fmt.number(params["fte"], 1)
+    if code == "money_in_kroner":
+        params = {"value": fmt.number(params["value"]), "suggested": fmt.number(params["suggested"], 3).rstrip("0").rstrip(",.")}
     if "financing" in params:
         params["financing"] = t(f"financing.{params['financing']}").lower()
     return t(f"warning.{code}", **params)

@@ -14,6 +14,7 @@ from klynge import metrics, queries
 from klynge.devtools import page_url
 from klynge.queries import Filter
 from klynge.store.engine import make_engine
+from klynge.summary import level_figures
 from klynge.ui import format as fmt
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
@@ -114,7 +115,7 @@ def test_choosing_a_level_puts_it_in_the_link_and_changes_the_key_figures(filter
     assert filtered_overview["figures"] != filtered_overview["before"]
     # Five tiles for the one level, with the data layer's numbers.
     year = options.years[-1]
-    expected = metrics.key_figures(queries.level_summary(engine, Filter(levels=(LEVEL,), years=(year - 1, year))), year)
+    expected = metrics.key_figures(level_figures(engine, Filter(levels=(LEVEL,), years=(year - 1, year))), year)
     expected = expected[expected["level"] == LEVEL].set_index("figure")
     shown = dict(filtered_overview["figures"])
     assert len(filtered_overview["figures"]) == len(metrics.KEY_FIGURES)

@@ -1,0 +1,57 @@
+"""The per-level figures every page and `python -m klynge summary` show: the sums per year
+and level with their derived figures (triggered money, programme money, leverage ...) under
+the programme's rules the database holds. One definition, used by both."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from klynge import metrics, queries
+from klynge.queries import Filter
+
+# The keys of `python -m klynge summary --json`, in order.
+SUMMARY_KEYS: tuple[str, ...] = (
+    "level", "year", "clusters", "members_total", "activities_unique_participants", "funding_national_mnok",
+    "funding_eu_mnok", "funding_triggered_mnok", "international_activities_new", "programme_money_mnok", "leverage",
+    "clusters_beyond_limit",
+)
+
+
+def level_figures(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+    """Per year and level: the reporting clusters, the sum of every figure, the clusters past
+    their level's time limit (`clusters_beyond_limit`) and the derived figures, under the
+    rules in force each year. Empty when the filter selects no report."""
+    summary = queries.level_summary(engine, flt)
+    if summary.empty:
+        return summary
+    rules = queries.rules(engine)
+    beyond = queries.beyond_limit(engine, flt, rules)
+    summary = summary.merge(beyond, on=["report_year", "level"], how="left")
+    summary["clusters_beyond_limit"] = summary["clusters_beyond_limit"].fillna(0).astype("int64")
+    return metrics.with_derived(summary, rules)
+
+
+def records(figures: pd.DataFrame) -> list[dict]:
+    """`level_figures` as plain objects (the JSON of `summary`): counts as integers, money
+    rounded to the thousandth of a MNOK, leverage to three decimals, and None (null) for a
+    figure that cannot be computed (programme money where a rule is not set)."""
+    out = []
+    ordered = figures.sort_values(["report_year", "level"], key=lambda column: column.map(metrics.level_order)
+                                  if column.name == "level" else column, kind="stable")
+    for row in ordered.to_dict("records"):
+        item = {}
+        for key in SUMMARY_KEYS:
+            value = row["report_year"] if key == "year" else row[key]
+            if key == "level":
+                item[key] = value
+            elif value is None or (isinstance(value, float) and math.isnan(value)):
+                item[key] = None
+            elif key.endswith("_mnok") or key == "leverage":
+                item[key] = round(float(value), 3)
+            else:
+                item[key] = int(value)
+        out.append(item)
+    return out
