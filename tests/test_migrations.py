@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, delete, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from klynge import cli, queries
 from klynge.store import migrate, schema
@@ -255,3 +256,19 @@ def _version_table(engine):
     tables = MetaData()
     tables.reflect(engine, only=["alembic_version"])
     return tables.tables["alembic_version"]
+
+
+def test_0008_removes_duplicated_memberships_and_forbids_them(empty, source):
+    migrate.upgrade(empty, "0007")
+    copy_rows(source, empty)
+    members = schema.members
+    with empty.begin() as conn:  # what two racing imports left before 0008: the same memberships twice
+        rows = [dict(row) for row in conn.execute(select(members)).mappings()]
+        top = max(row["id"] for row in rows)
+        conn.execute(insert(members), [{**row, "id": top + index + 1} for index, row in enumerate(rows)])
+    migrate.upgrade(empty)
+    with empty.connect() as conn:
+        kept = sorted(conn.execute(select(members.c.id)).scalars())
+    assert kept == sorted(row["id"] for row in rows)  # the first of each
+    with pytest.raises(IntegrityError), empty.begin() as conn:
+        conn.execute(insert(members).values({**rows[0], "id": top + 10_000}))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,23 +80,24 @@ def import_paths(
         raise ValueError(f"unknown level {create_missing!r}; use one of {', '.join(LEVEL_CODES)}")
     loaded, problems = load_files(paths)
     result = ImportResult(files=sorted({f.path for f in loaded} | {p.file for p in problems}))
-    with engine.connect() as conn:
+    # One import at a time, from reading what the database holds to the commit: a second
+    # import waits and then checks its files against what the first wrote.
+    with _one_import_at_a_time(engine) as conn:
         n = schema.cluster_names.c
         existing_names = {row.name_key: (row.cluster_id, row.name) for row in conn.execute(select(n.name_key, n.cluster_id, n.name))}
         existing_ids = set(conn.execute(select(schema.clusters.c.id)).scalars())
-    while True:
-        batch = Batch(loaded, existing_names, existing_ids, create_missing)
-        problems += batch.problems
-        bad_files = {p.file for p in problems}
-        if not problems:
-            break
-        if not skip_invalid:
-            raise RejectedInput(problems)
-        result.rejected.extend(problems)
-        loaded = [f for f in loaded if f.path not in bad_files]
-        problems = []
-    result.rejected_files = sorted({p.file for p in result.rejected})
-    with engine.begin() as conn:
+        while True:
+            batch = Batch(loaded, existing_names, existing_ids, create_missing)
+            problems += batch.problems
+            bad_files = {p.file for p in problems}
+            if not problems:
+                break
+            if not skip_invalid:
+                raise RejectedInput(problems)
+            result.rejected.extend(problems)
+            loaded = [f for f in loaded if f.path not in bad_files]
+            problems = []
+        result.rejected_files = sorted({p.file for p in result.rejected})
         import_id = conn.execute(
             insert(schema.import_log).values(
                 started_at=_now(), status="running", files=[f.path for f in loaded],
@@ -120,6 +123,36 @@ def import_paths(
         )
     log.info("import %s: %s", import_id, result.summary())
     return result
+
+
+# pg_advisory_xact_lock key of imports: "klynge-i".
+IMPORT_LOCK = 0x6B6C796E67652D69
+
+
+@contextmanager
+def _one_import_at_a_time(engine: Engine) -> Iterator[Connection]:
+    """One transaction that no other import enters until it ends: on PostgreSQL under a
+    transaction-level advisory lock, on SQLite an immediate transaction (the write lock
+    from the start, not from the first write). Committed at the end, rolled back on any
+    error, so nothing of a failed import remains."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+                yield conn
+            return
+        # pysqlite would begin the transaction at the first write; BEGIN IMMEDIATE by hand
+        # takes the write lock before the database is read. (SQLAlchemy's commit and
+        # rollback reach the DBAPI connection, which ends it.)
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
 
 
 def _write_rules(conn: Connection, batch: Batch, result: ImportResult) -> None:

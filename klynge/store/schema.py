@@ -106,6 +106,8 @@ members = Table(
     # Everything a register count reads (queries.register_counts, register_by_report): the
     # counts come from the index alone, not from the rows with their names.
     Index("ix_members_register", "cluster_id", "joined", "left", "member_type", "core_member"),
+    # One membership per organisation and start date in a register: a duplicate is impossible.
+    Index("uq_members_membership", "cluster_id", "orgnr", "joined", unique=True),
 )
 
 _FIELD_TYPES = {
