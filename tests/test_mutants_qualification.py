@@ -1,0 +1,155 @@
+"""The qualification logic of `klynge.qualification` at the edges the mutation run found
+untested: facts with columns missing, a register of one member, an NCE brand, a rule that is
+not set, and the exact shape of every result. Values are worked out by hand from the rules of
+2019 (`klynge.rules.PROGRAMME_2019`), not taken from the code."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from klynge import qualification as q
+from klynge.rules import DEFAULT_RULES, PROGRAMME_2019, Rule, Rules
+
+YEAR = 2024
+
+
+def facts_row(**values) -> dict:
+    # Meets every judged criterion of every target (Arena Pro needs 20 core companies, 3 R&D
+    # actors, 1 innovation company, 3 other partners; NCE all five points; moden an activity).
+    row = {"cluster_id": 1, "cluster": "Testklyngen", "level": "arena", "brand": None, "esca_label": "gold",
+           "esca_year": YEAR, "core_companies": 20, "rnd_actors": 3, "entrepreneurship_actors": 1, "other_partners": 3,
+           "five_point_model": 5, "ongoing_activity": 12}
+    row.update(values)
+    return row
+
+
+def row_of(assessment: pd.DataFrame, target: str, criterion: str, cluster_id: int = 1) -> pd.Series:
+    chosen = assessment[(assessment["target"] == target) & (assessment["criterion"] == criterion)
+                        & (assessment["cluster_id"] == cluster_id)]
+    assert len(chosen) == 1
+    return chosen.iloc[0]
+
+
+def test_assessment_columns_and_index_are_exactly_the_promised_ones():
+    """One row per cluster, target and criterion: 5 + 7 + 3 + 5 = 20 for one cluster, indexed 0..19,
+    with no column beyond `ASSESSMENT_COLUMNS` (whatever the index of the facts)."""
+    facts = pd.DataFrame([facts_row()], index=[42])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    assert list(assessment.columns) == q.ASSESSMENT_COLUMNS
+    assert list(assessment.index) == list(range(20))
+    # Every actual value and gap is a number, missing where nothing is measured.
+    assert assessment["actual"].dtype == float and assessment["gap"].dtype == float
+    assert math.isnan(row_of(assessment, "arena", "investors_named")["actual"])
+    assert math.isnan(row_of(assessment, "arena", "investors_named")["gap"])
+
+
+@pytest.mark.parametrize("facts", [pd.DataFrame(columns=list(facts_row())), pd.DataFrame([facts_row()])])
+def test_nothing_to_assess_gives_the_columns_and_no_rows(facts):
+    """No cluster, or no target: an empty frame that still has every column."""
+    targets = q.TARGETS if facts.empty else ()
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR, targets)
+    assert assessment.empty and list(assessment.columns) == q.ASSESSMENT_COLUMNS
+    assert list(q.outcomes(assessment).columns) == q.OUTCOME_COLUMNS and q.outcomes(assessment).empty
+
+
+def test_the_brand_is_carried_and_an_nce_cluster_aims_at_moden():
+    """An Arena Pro cluster with the NCE brand aims at `moden`; without the brand at `nce`.
+    Facts without a brand column have no brand."""
+    facts = pd.DataFrame([facts_row(cluster_id=1, level="arena_pro", brand="NCE"),
+                          facts_row(cluster_id=2, level="arena_pro", brand=None)])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    assert set(assessment[assessment["cluster_id"] == 1]["brand"]) == {"NCE"}
+    chosen = q.for_next_level(assessment)
+    assert list(zip(chosen["cluster_id"], chosen["target"])) == [(1, "moden"), (2, "nce")]
+    assert list(chosen.columns) == q.OUTCOME_COLUMNS and list(chosen.index) == [0, 1]
+    # moden: the five points, a valid gold label and an activity are met; self-financing and a
+    # national resource base the data cannot show
+    assert (chosen.loc[0, "outcome"], chosen.loc[0, "met"]) == (q.READY, ["five_point_model", "esca_gold", "ongoing_activity"])
+    unbranded = q.assess(pd.DataFrame([facts_row(level="arena_pro")]).drop(columns=["brand"]), DEFAULT_RULES, YEAR)
+    assert unbranded["brand"].isna().all()
+    assert q.for_next_level(unbranded)["target"].tolist() == ["nce"]
+
+
+def test_ready_and_to_check_have_the_outcome_columns_and_a_fresh_index():
+    """Two clusters aim at Arena Pro: the first misses a core company (19 of 20), the second
+    is ready, the third has no register (unknown, so to check)."""
+    facts = pd.DataFrame([facts_row(cluster_id=1, core_companies=19), facts_row(cluster_id=2),
+                          facts_row(cluster_id=3, core_companies=None, rnd_actors=None, entrepreneurship_actors=None)])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    ready, check = q.ready_for_next_level(assessment), q.to_check(assessment)
+    assert (list(ready.columns), list(ready.index), ready["cluster_id"].tolist()) == (q.OUTCOME_COLUMNS, [0], [2])
+    assert (list(check.columns), list(check.index), check["cluster_id"].tolist()) == (q.OUTCOME_COLUMNS, [0], [3])
+
+
+def test_a_yes_no_criterion_never_gets_a_threshold_even_from_a_stray_rule():
+    """The ESCA label is yes or no: a rule named like a threshold for it is not one."""
+    rules = Rules([*PROGRAMME_2019, Rule("min_esca_gold", "nce", 2019, 7, "a stray rule")])
+    row = row_of(q.assess(pd.DataFrame([facts_row()]), rules, YEAR), "nce", "esca_gold")
+    assert math.isnan(row["minimum"]) and row["status"] == q.MET
+
+
+@pytest.mark.parametrize(("label", "awarded", "status", "actual"), [
+    ("gold", YEAR, q.MET, 1.0), ("silver", YEAR - 1, q.MISSED, 0.0),  # awarded this year or last: valid
+    ("gold", YEAR - 2, q.UNKNOWN, None),  # two years on: expired
+])
+def test_the_esca_label_actual_is_one_for_gold_zero_for_another_label_and_missing_otherwise(label, awarded, status, actual):
+    row = row_of(q.assess(pd.DataFrame([facts_row(esca_label=label, esca_year=awarded)]), DEFAULT_RULES, YEAR),
+                 "nce", "esca_gold")
+    assert row["status"] == status
+    assert math.isnan(row["actual"]) if actual is None else row["actual"] == actual
+    assert math.isnan(row["gap"])
+
+
+def test_without_a_validity_rule_no_esca_label_is_known_to_be_valid():
+    """No `esca_valid_years` in force: a gold label of the year itself says nothing."""
+    rules = Rules([rule for rule in PROGRAMME_2019 if rule.key != "esca_valid_years"])
+    assert row_of(q.assess(pd.DataFrame([facts_row()]), rules, YEAR), "nce", "esca_gold")["status"] == q.UNKNOWN
+
+
+@pytest.mark.parametrize("missing", [["esca_label"], ["esca_year"], ["esca_label", "esca_year"]])
+def test_facts_without_master_data_leave_the_esca_label_unknown(missing):
+    facts = pd.DataFrame([facts_row(), facts_row(cluster_id=2)]).drop(columns=missing)
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    for cluster_id in (1, 2):
+        assert row_of(assessment, "nce", "esca_gold", cluster_id)["status"] == q.UNKNOWN
+
+
+def test_facts_without_report_columns_leave_the_report_criteria_unknown():
+    facts = pd.DataFrame([facts_row()]).drop(columns=["other_partners", "ongoing_activity"])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    assert row_of(assessment, "arena", "other_partners")["status"] == q.UNKNOWN
+    assert row_of(assessment, "moden", "ongoing_activity")["status"] == q.UNKNOWN
+
+
+def test_a_value_that_is_not_a_number_is_unknown():
+    """A year or a count that is text (a hand-edited master file) is not a number: unknown."""
+    facts = pd.DataFrame([facts_row(esca_year="ukjent", other_partners="mange")])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    assert row_of(assessment, "nce", "esca_gold")["status"] == q.UNKNOWN
+    assert row_of(assessment, "arena", "other_partners")["status"] == q.UNKNOWN
+
+
+def _register(cluster_id: int, **counts) -> dict:
+    row = {"cluster_id": cluster_id, "cluster": f"K{cluster_id}", "level": "arena", "core_companies": 0,
+           **{f"members_{code}": 0 for code in ("established", "startup", "investor", "rnd", "public",
+                                                "innovation_company")}}
+    row.update(counts)
+    row["members_total"] = sum(value for key, value in row.items() if key.startswith("members_"))
+    return row
+
+
+def test_cluster_facts_of_a_one_member_register_and_of_points_not_covered():
+    """A register of one R&D actor is a register (1 of five points, no core companies); one
+    of 10 established companies, 2 investors and 3 R&D actors covers 3 points; the investors
+    are carried as a fact."""
+    register = pd.DataFrame([_register(1, members_rnd=1),
+                             _register(2, core_companies=10, members_established=10, members_investor=2, members_rnd=3)])
+    reports = pd.DataFrame(columns=["cluster_id", *q.REPORT_FIELDS])
+    clusters = pd.DataFrame(columns=["cluster_id", "brand", "esca_label", "esca_year"])
+    facts = q.cluster_facts(register, reports, clusters).set_index("cluster_id")
+    assert (facts.loc[1, "core_companies"], facts.loc[1, "rnd_actors"], facts.loc[1, "five_point_model"]) == (0, 1, 1)
+    assert (facts.loc[2, "five_point_model"], facts.loc[2, "investors"], facts.loc[2, "rnd_actors"]) == (3, 2, 3)
+    assert facts.loc[1, "investors"] == 0
