@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from klynge import exporting
+from klynge import formulas
 from klynge.exporting import write_frame
 from klynge.store import schema
 from klynge.store.engine import ensure_schema, make_engine
@@ -125,7 +125,7 @@ def test_other_texts_are_written_as_they_are():
 def test_a_text_that_starts_with_apostrophes_before_a_formula_gets_one_more():
     frame = pd.DataFrame({"text": ["'=1", "''-2", "'x"]})
     assert [row[0] for row in csv_rows(write_frame(frame, "csv"))[1:]] == ["''=1", "'''-2", "'x"]
-    assert [exporting.restore_formula_text(cell.value) for cell in assert_xlsx_safe(write_frame(frame, "xlsx"))["A"][1:]] \
+    assert [formulas.restore_formula_text(cell.value) for cell in assert_xlsx_safe(write_frame(frame, "xlsx"))["A"][1:]] \
         == ["'=1", "''-2", "'x"]
 
 
@@ -150,7 +150,7 @@ def test_json_is_data_and_is_written_as_it_is():
 
 
 def test_the_examples_in_exporting_hold():
-    assert doctest.testmod(exporting).failed == 0
+    assert doctest.testmod(formulas).failed == 0 and doctest.testmod(formulas).attempted >= 5
 
 
 # ------------------------------------------------------------------ a hostile store
@@ -253,7 +253,7 @@ def test_texts_imported_with_the_cli_are_exported_marked(imported_hostile, tmp_p
 
 
 @pytest.mark.xfail(strict=True, reason="the importer (klynge/tables.py) reads the apostrophe as part of the text; "
-                   "it should undo it with klynge.exporting.restore_formula_text. Remove this mark when it does.")
+                   "it should undo it with klynge.formulas.restore_formula_text. Remove this mark when it does.")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_with_marked_texts_imports_back_unchanged(imported_hostile, tmp_path, fmt):
     out = tmp_path / f"export.{fmt}"
