@@ -1,12 +1,17 @@
 """`python -m klynge ...`: set up the database, read and import reports, export, check.
 
-No user sees a traceback: expected problems are listed plainly; anything unexpected is
-logged with its traceback, and the user is told what failed and where the log is.
+No user sees a traceback: expected problems are listed plainly; a fault of the database, the
+disk or the output file (the server down, a lock held by another writer, a full or read-only
+disk, a missing folder) is one line that says what happened and what to do, with an exit
+code per kind (`EXIT_CODES`); anything else is logged with its traceback, and the user is
+told what failed and where the log is. Every name and text printed has its control
+characters escaped, so that data cannot steer the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -14,22 +19,67 @@ import sys
 from pathlib import Path
 
 from klynge.domain import LEVEL_CODES
-from klynge.reports.model import RejectedInput
+from klynge.reports.model import Problem, RejectedInput
 
 LOG_FILE = Path(os.environ.get("KLYNGE_LOG_FILE", Path(__file__).resolve().parents[1] / "logs" / "klynge.log"))
 log = logging.getLogger("klynge")
 
+# The exit code of each kind of outcome (sysexits.h where one fits); `--help` and README list them.
+EXIT_CODES: dict[str, int] = {
+    "problems": 1,  # the input has problems, nothing was written; findings with --fail-on-findings; ping: not ready
+    "usage": 2,  # a wrong command line; import --skip-invalid: some files were skipped
+    "data": 65,  # a value does not fit the database
+    "unavailable": 69,  # the database cannot be reached or opened
+    "unexpected": 70,  # a bug: the traceback is in the log
+    "output": 73,  # the output file cannot be created
+    "disk_full": 74,
+    "io": 74,
+    "busy": 75,  # locked by another writer, or no answer in time: try again
+    "read_only": 77,
+    "permission": 77,
+    "config": 78,  # a database URL or setting that cannot be used
+    "interrupted": 130,
+}
+EXIT_CODES_HELP = """exit codes:
+  0    done
+  1    the input has problems (nothing was written); findings with --fail-on-findings;
+       ping: the database cannot be read
+  2    a wrong command line; import --skip-invalid skipped some files
+  65   a value does not fit the database (nothing was written)
+  69   the database cannot be reached or opened
+  70   an unexpected error: the details are in the log file ($KLYNGE_LOG_FILE)
+  73   the output file cannot be created (its folder does not exist, or it is a folder)
+  74   the disk is full, or an input/output error
+  75   the database is locked by another writer ($KLYNGE_BUSY_TIMEOUT s), or did not answer in time
+  77   read-only (database, transaction or file system), or permission denied
+  78   a database URL or setting that cannot be used
+  130  interrupted"""
 
-def _setup_logging() -> None:
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log file that, when it cannot be written (a full disk), stays silent instead of
+    printing a traceback to the user."""
+
+    def handleError(self, record) -> None:
+        pass
+
+
+def _setup_logging() -> bool:
+    """Log to LOG_FILE; whether that file could be opened."""
+    root = logging.getLogger("klynge")
+    for handler in [h for h in root.handlers if getattr(h, "klynge_cli", False)]:
+        root.removeHandler(handler)
+        handler.close()
     try:
         LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(LOG_FILE, encoding="utf-8")
+        handler: logging.Handler = _QuietFileHandler(LOG_FILE, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
+    handler.klynge_cli = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("klynge")
     root.setLevel(logging.INFO)
     root.addHandler(handler)
+    return isinstance(handler, logging.FileHandler)
 
 
 def safe_text(text) -> str:
@@ -38,9 +88,37 @@ def safe_text(text) -> str:
                    for char in str(text))
 
 
+def _safe_lines(text: str) -> str:
+    """`text` (many lines) with the control characters of each line escaped."""
+    return "\n".join(safe_text(line.removesuffix("\r")) for line in text.split("\n"))
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def safe_json(value) -> str:
+    """`value` as indented JSON in which every character that is not printable is written as
+    a \\u escape: the same data for a program, nothing that steers a terminal. (json.dumps
+    escapes only the C0 controls; a line break outside a string is its indentation.)"""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(char if char.isprintable() or char in "\n " else _json_escape(char) for char in text)
+
+
 def _print_problems(problems, stream=sys.stderr) -> None:
     for problem in problems:
-        print(f"  {problem}", file=stream)
+        print(f"  {safe_text(problem)}", file=stream)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it echoes of the command line escaped."""
+
+    def error(self, message: str):
+        super().error(safe_text(message))
 
 
 def _engine(args):
@@ -59,34 +137,58 @@ def cmd_init(args) -> int:
     counts = count_rows(engine)
     if not args.empty:
         if counts["annual_reports"] or counts["clusters"]:
-            print(f"{describe_url(url)} already holds data; the demo data was not loaded.", file=sys.stderr)
+            print(f"{safe_text(describe_url(url))} already holds data; the demo data was not loaded.", file=sys.stderr)
             return 1
         result = load_demo(engine)
-        print(f"Loaded the synthetic demo data: {result.summary()}")
-    print(f"Database ready: {describe_url(url)}")
+        print(f"Loaded the synthetic demo data: {safe_text(result.summary())}")
+    print(f"Database ready: {safe_text(describe_url(url))}")
     return 0
+
+
+def cmd_ping(args) -> int:
+    from klynge.store.engine import database_fault, database_url, describe_url, ping
+
+    url = database_url(args.database)
+    try:
+        what = ping(url, timeout=args.timeout)
+        print(f"ok: {safe_text(describe_url(url))}: {safe_text(what)}")
+        return 0
+    except Exception as error:  # a probe answers 0 or 1, whatever went wrong
+        fault = database_fault(error, url)
+        if fault is None:
+            log.exception("ping failed")
+            reason = f"an unexpected error ({type(error).__name__}); the details are in {LOG_FILE}"
+        else:
+            log.warning("ping: %s", fault.message, exc_info=fault is not error)
+            reason = fault.message
+        print(f"not ready: {safe_text(reason)}", file=sys.stderr)
+        return EXIT_CODES["problems"]
 
 
 def cmd_parse(args) -> int:
     from klynge.reports.export import parse_report_file
-    from klynge.store.batch import jsonable
+    from klynge.store.batch import jsonable, not_a_regular_file
 
+    path = Path(args.file)
     try:
-        report = parse_report_file(Path(args.file))
+        # Told from stat, never by opening: a named pipe would wait forever.
+        if (why := not_a_regular_file(path)) is not None:
+            raise RejectedInput([Problem(str(path), None, None, why)])
+        report = parse_report_file(path)
     except RejectedInput as error:
-        print(f"{args.file} cannot be read as an annual report:", file=sys.stderr)
+        print(f"{safe_text(args.file)} cannot be read as an annual report:", file=sys.stderr)
         _print_problems(error.problems)
         return 1
     payload = jsonable(report.values) | {"warnings": [w.as_dict() for w in report.warnings]}
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(safe_json(payload))
     else:
         width = max(len(name) for name in payload)
         for name, value in payload.items():
             if name != "warnings":
-                print(f"{name:<{width}}  {value!r}")
+                print(f"{name:<{width}}  {safe_text(repr(value))}")
         for warning in report.warnings:
-            print(f"warning: {warning}")
+            print(f"warning: {safe_text(warning)}")
     return 0
 
 
@@ -102,9 +204,9 @@ def cmd_import(args) -> int:
         _print_problems(error.problems)
         print("Fix them, or use --skip-invalid to import the other files.", file=sys.stderr)
         return 1
-    print(result.summary())
+    print(safe_text(result.summary()))
     for warning in result.warnings:
-        print(f"  warning: {warning}")
+        print(f"  warning: {safe_text(warning)}")
     if result.rejected:
         print(f"Skipped {len(result.rejected_files)} invalid file(s):", file=sys.stderr)
         _print_problems(result.rejected)
@@ -128,6 +230,16 @@ def _year_range(text: str) -> tuple[int, int]:
     return first_year, last_year
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 and at most 600, got {text!r}")
+    return seconds
+
+
 def _filter(args):
     """The `Filter` of --year, --level, --region and --sector."""
     from klynge.queries import Filter
@@ -141,7 +253,7 @@ def cmd_summary(args) -> int:
 
     rows = records(level_figures(_engine(args), _filter(args)))
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(safe_json(rows))
         return 0
     if not rows:
         print("No reports for this filter.")
@@ -168,12 +280,12 @@ def cmd_qualify(args) -> int:
              "target_level": row["target"], "met": row["met"], "missed": row["missed"], "unknown": row["unknown"],
              "not_judged": row["not_judged"], "outcome": row["outcome"]} for row in chosen.to_dict("records")]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(safe_json(rows))
         return 0
     for row in rows:
         detail = {"ready": "", "check": " (check: " + ", ".join(row["unknown"]) + ")",
                   "not_ready": " (misses: " + ", ".join(row["missed"]) + ")"}[row["outcome"]]
-        print(f"{row['outcome']:<9} {safe_text(row['cluster'])}: {row['level']} -> {row['target_level']}{detail}")
+        print(f"{row['outcome']:<9} {safe_text(row['cluster'])}: {row['level']} -> {row['target_level']}{safe_text(detail)}")
     print(f"{len(rows)} cluster(s) assessed against their next level in {args.year}.")
     return 0
 
@@ -185,14 +297,13 @@ def cmd_rules(args) -> int:
     rules = queries.rules(_engine(args))
     chosen = rules.all if args.year is None else rules.in_force(args.year)
     if args.json:
-        print(json.dumps([{"rule": r.key, "scope": r.scope, "valid_from": r.valid_from, "value": r.value,
-                           "unit": RULE_UNITS.get(r.key, ""), "source": r.source, "note": r.note} for r in chosen],
-                         ensure_ascii=False, indent=2))
+        print(safe_json([{"rule": r.key, "scope": r.scope, "valid_from": r.valid_from, "value": r.value,
+                          "unit": RULE_UNITS.get(r.key, ""), "source": r.source, "note": r.note} for r in chosen]))
         return 0
     for r in chosen:
         value = "not set" if r.value is None else f"{r.value:g} {RULE_UNITS.get(r.key, '')}"
         note = f" ({safe_text(r.note)})" if r.note else ""
-        print(f"{r.key:<28} {r.scope:<11} from {r.valid_from}: {value}{note} - {safe_text(r.source)}")
+        print(f"{safe_text(r.key):<28} {safe_text(r.scope):<11} from {r.valid_from}: {value}{note} - {safe_text(r.source)}")
     return 0
 
 
@@ -203,6 +314,9 @@ def cmd_export(args) -> int:
     if args.format == "xlsx" and args.output is None:
         print("The xlsx format needs --output FILE.", file=sys.stderr)
         return 1
+    output = None if args.output is None else Path(args.output)
+    if output is not None:
+        _check_output(output)  # before the database is read: a wrong folder fails at once
     years = sorted({year for first, last in args.year or () for year in range(first, last + 1)})
     flt = Filter(levels=tuple(args.level or ()), years=(years[0], years[-1]) if years else None,
                  regions=tuple(args.region or ()), sectors=tuple(args.sector or ()))
@@ -210,13 +324,60 @@ def cmd_export(args) -> int:
     if years:
         frame = frame[frame["report_year"].isin(years)].reset_index(drop=True)
     data = write_frame(frame, args.format)
-    if args.output is None:
-        sys.stdout.buffer.write(data)
+    if output is None:
+        if sys.stdout.isatty():  # a person reads it: no name may steer the terminal
+            sys.stdout.write(_safe_lines(data.decode("utf-8")))
+        else:
+            sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        Path(args.output).write_bytes(data)
-        print(f"Wrote {len(frame)} report(s) to {args.output}", file=sys.stderr)
+        _write_whole(output, data)
+        print(f"Wrote {len(frame)} report(s) to {safe_text(output)}", file=sys.stderr)
     return 0
+
+
+class OutputFault(Exception):
+    """The output file cannot be written; `kind` as in EXIT_CODES."""
+
+    def __init__(self, kind: str, message: str):
+        self.kind = kind
+        super().__init__(message)
+
+
+def _check_output(path: Path) -> None:
+    """Raise OutputFault when `path` cannot be written: a folder, a folder that does not
+    exist, a read-only file system, no permission."""
+    folder = path.parent
+    shown = safe_text(path)
+    if path.is_dir():
+        raise OutputFault("output", f"{shown} is a folder; give the name of a file, e.g. {safe_text(path / 'reports.csv')}")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputFault("output", f"cannot write {shown}: the folder {safe_text(folder)} {what}; create it, or write elsewhere")
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        raise OutputFault("read_only", f"cannot write {shown}: {safe_text(folder)} is on a read-only file system")
+    if not os.access(folder, os.W_OK):
+        raise OutputFault("permission", f"cannot write {shown}: no permission to write in {safe_text(folder)}")
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: into a hidden file beside it, renamed over
+    it when complete, so that a full disk leaves no half-written file behind."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        error.filename = str(path)
+        raise
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def cmd_check(args) -> int:
@@ -229,7 +390,7 @@ def cmd_check(args) -> int:
         return 0
     for row in frame.itertuples():
         field = f" {row.field}:" if isinstance(row.field, str) and row.field else ""
-        print(f"[{row.kind}] {safe_text(row.cluster)} {row.report_year}:{field} {safe_text(row.message)}")
+        print(safe_text(f"[{row.kind}] {row.cluster} {row.report_year}:{field} {row.message}"))
     print(f"{len(frame)} finding(s).")
     return 1 if args.fail_on_findings else 0
 
@@ -240,13 +401,14 @@ def cmd_demo(args) -> int:
 
     out = Path(args.out) if args.out else SAMPLE_DATA_DIR
     summary = generate(out)
-    print(f"Wrote the synthetic demo data to {out}: {summary}")
+    print(f"Wrote the synthetic demo data to {safe_text(out)}: {safe_text(summary)}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m klynge", description="Klynge: the data layer of the cluster programme's dashboard.")
-    common = argparse.ArgumentParser(add_help=False)
+    parser = _Parser(prog="python -m klynge", description="Klynge: the data layer of the cluster programme's dashboard.",
+                     epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common = _Parser(add_help=False)
     common.add_argument("--database", metavar="URL", help="SQLAlchemy database URL (default: $KLYNGE_DATABASE_URL, else klynge.db at the repository root)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -279,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on-findings", action="store_true", help="exit with 1 when there are findings (for scripts)")
     p.set_defaults(func=cmd_check)
 
-    filters = argparse.ArgumentParser(add_help=False)
+    filters = _Parser(add_help=False)
     filters.add_argument("--year", type=_year_range, metavar="YEAR", help="a year (2023) or a range (2021-2023)")
     filters.add_argument("--level", action="append", choices=(*LEVEL_CODES, "utenfor"), help="a level code (repeatable)")
     filters.add_argument("--region", action="append", help="a county (repeatable)")
@@ -306,22 +468,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_rules)
 
+    p = sub.add_parser("ping", parents=[common], help="check that the database can be read (readiness probe)",
+                       description="Read the database as the dashboard does (the schema's revision and the number of "
+                                   "clusters and reports), waiting at most --timeout seconds, and print one line: 'ok: ...' "
+                                   "and exit 0, or 'not ready: why' and exit 1. Writes and creates nothing. For an "
+                                   "orchestrator's readiness probe, beside Streamlit's /_stcore/health.")
+    p.add_argument("--timeout", type=_seconds, default=3.0, metavar="SECONDS", help="how long to wait for the database (default 3)")
+    p.set_defaults(func=cmd_ping)
+
     p = sub.add_parser("demo", help="regenerate sample_data/", description="Regenerate the synthetic demo data in sample_data/ (deterministic).")
     p.add_argument("--out", metavar="DIR", help="write elsewhere than sample_data/")
     p.set_defaults(func=cmd_demo)
     return parser
 
 
+def _fault(error: BaseException, args) -> tuple[str, str] | None:
+    """(kind, message) of an operational fault, or None for anything unexpected."""
+    from klynge.store.engine import database_fault, database_url
+
+    if isinstance(error, OutputFault):
+        return error.kind, str(error)
+    fault = database_fault(error, database_url(getattr(args, "database", None)))
+    if fault is not None:
+        return fault.kind, fault.message
+    if isinstance(error, OSError):
+        where = safe_text(error.filename) if error.filename else "a file"
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "disk_full", f"the disk is full: cannot write {where}. Free some space and run the command again"
+        if error.errno == errno.EROFS:
+            return "read_only", f"cannot write {where}: the file system is read-only"
+        if error.errno in (errno.EACCES, errno.EPERM):
+            return "permission", f"permission denied: {where}"
+        if error.errno == errno.EIO:
+            return "io", f"an input/output error on {where}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging()
+    logged = _setup_logging()
     try:
         return args.func(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return 130
-    except Exception:  # noqa: BLE001 - the last line of defence before a user sees a traceback
-        log.exception("command %r failed", args.command)
-        print(f"klynge {args.command} failed unexpectedly. The details are in {LOG_FILE}.", file=sys.stderr)
-        return 70
+        return EXIT_CODES["interrupted"]
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing more to say, and nothing more to flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CODES["problems"]
+    except Exception as error:  # noqa: BLE001 - the last line of defence before a user sees a traceback
+        fault = _fault(error, args)
+        if fault is None:
+            log.exception("command %r failed", args.command)
+            print(f"klynge {args.command} failed unexpectedly. The details are in {LOG_FILE}.", file=sys.stderr)
+            return EXIT_CODES["unexpected"]
+        kind, message = fault
+        # A fault found by our own checks needs no traceback; one raised by a driver or the
+        # operating system keeps it in the log, for whoever looks into it.
+        from klynge.store.engine import DatabaseFault
+
+        ours = isinstance(error, (OutputFault, DatabaseFault))
+        log.warning("command %r: %s", args.command, message, exc_info=not ours)
+        details = "" if ours or not logged else f" (details: {LOG_FILE})"
+        print(f"klynge {args.command}: {safe_text(message)}{details}", file=sys.stderr)
+        return EXIT_CODES[kind]

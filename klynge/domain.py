@@ -81,6 +81,10 @@ FIVE_POINT_MODEL: tuple[tuple[str, str], ...] = (
     ("public", "Offentlige aktører"),
 )
 
+# The years any figure of the programme can belong to (reports, periods, rules, labels): a
+# year outside them is a typo (20019) or a wrong column, refused before it is written.
+PLAUSIBLE_YEARS: tuple[int, int] = (1990, 2100)
+
 # Norway's counties from 1 January 2024.
 REGIONS: tuple[str, ...] = (
     "Agder",

@@ -1,6 +1,8 @@
 """Master data read from tables: clusters, programme periods and member registers, plus
 annual reports given as table rows. Each row is validated with pydantic; every problem names
-the file, line and column."""
+the file, line and column. Texts, numbers and years are checked against what the database's
+columns hold (klynge/store/schema.py), so that every engine refuses the same rows before
+anything is written."""
 
 from __future__ import annotations
 
@@ -13,8 +15,18 @@ from stdnum.exceptions import ValidationError as OrgnrError
 from stdnum.no import orgnr as orgnr_lib
 
 from klynge.domain import BRANDS, ESCA_LABELS, LEVEL_BY_CODE, MEMBER_TYPE_BY_CODE
-from klynge.reports.model import Problem, RejectedInput, Report, to_amount, to_count, to_date, validate_report
+from klynge.reports.model import (
+    Problem,
+    RejectedInput,
+    Report,
+    text_limit_problem,
+    to_amount,
+    to_count,
+    to_date,
+    validate_report,
+)
 from klynge.rules import FIRST_YEAR, LAST_YEAR, RULE_UNITS, SCOPES
+from klynge.store import schema
 from klynge.tables import Table
 
 
@@ -36,6 +48,25 @@ def _required_text(value: Any) -> str:
 def _optional_text(value: Any) -> str | None:
     value = _blank_to_none(value)
     return None if value is None else " ".join(str(value).split())
+
+
+def _fits(converter, column, *, folded: bool = False):
+    """`converter`, then a check that its text fits `column` (a String column of the schema).
+    `folded`: a cluster name, also stored case-folded for matching."""
+    def convert(value: Any):
+        text = converter(value)
+        if text is not None and (problem := text_limit_problem(text, column.type.length, folded=folded)) is not None:
+            raise ValueError(problem)
+        return text
+    return convert
+
+
+def _former_names(value: Any) -> list[str]:
+    names = [n.strip() for n in str(_blank_to_none(value) or "").split(";") if n.strip()]
+    for name in names:
+        if (problem := text_limit_problem(name, schema.cluster_names.c.name.type.length, folded=True)) is not None:
+            raise ValueError(f"the former name {name[:40]!r}... {problem}")
+    return names
 
 
 def _optional(converter):
@@ -91,29 +122,38 @@ def to_bool(value: Any) -> bool:
     return _BOOLEANS[key]
 
 
+def to_year(value: Any) -> int:
+    """A year the programme's data can be about (a typo such as 20019 or 1850 is refused)."""
+    year = to_count(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {year}")
+    return year
+
+
 Count = Annotated[int, BeforeValidator(_required(to_count))]
-OptionalCount = Annotated[int | None, BeforeValidator(_optional(to_count))]
+Year = Annotated[int, BeforeValidator(_required(to_year))]
+_cluster = schema.clusters.c
 
 
 class ClusterRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
     cluster_id: Count
-    name: Annotated[str, BeforeValidator(_required_text)]
-    former_names: Annotated[list[str], BeforeValidator(lambda v: [n.strip() for n in str(_blank_to_none(v) or "").split(";") if n.strip()])] = []
-    region: Annotated[str | None, BeforeValidator(_optional_text)] = None
-    sector: Annotated[str | None, BeforeValidator(_optional_text)] = None
+    name: Annotated[str, BeforeValidator(_fits(_required_text, _cluster.name, folded=True))]
+    former_names: Annotated[list[str], BeforeValidator(_former_names)] = []
+    region: Annotated[str | None, BeforeValidator(_fits(_optional_text, _cluster.region))] = None
+    sector: Annotated[str | None, BeforeValidator(_fits(_optional_text, _cluster.sector))] = None
     orgnr: Annotated[str | None, BeforeValidator(_optional(to_orgnr))] = None
-    website: Annotated[str | None, BeforeValidator(_optional_text)] = None
+    website: Annotated[str | None, BeforeValidator(_fits(_optional_text, _cluster.website))] = None
     esca_label: Annotated[str | None, BeforeValidator(_optional(_choice(_ESCA, "ESCA label")))] = None
-    esca_year: OptionalCount = None
+    esca_year: Annotated[int | None, BeforeValidator(_optional(to_year))] = None
 
 
 class PeriodRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
     cluster_id: Count
     level: Annotated[str, BeforeValidator(_required(_choice(_LEVELS, "level")))]
-    first_year: Count
-    last_year: Count
+    first_year: Year
+    last_year: Year
     brand: Annotated[str | None, BeforeValidator(_optional(_choice(_BRANDS, "brand")))] = None
 
 
@@ -121,18 +161,11 @@ class MemberRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
     cluster_id: Count
     orgnr: Annotated[str, BeforeValidator(_required(to_orgnr))]
-    name: Annotated[str, BeforeValidator(_required_text)]
+    name: Annotated[str, BeforeValidator(_fits(_required_text, schema.members.c.name))]
     member_type: Annotated[str, BeforeValidator(_required(_choice(_MEMBER_TYPES, "member type")))]
     core_member: Annotated[bool, BeforeValidator(_required(to_bool))]
     joined: Annotated[dt.date, BeforeValidator(_required(to_date))]
     left: Annotated[dt.date | None, BeforeValidator(_optional(to_date))] = None
-
-
-def to_rule_year(value: Any) -> int:
-    year = to_count(value)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {year}")
-    return year
 
 
 class RuleRow(BaseModel):
@@ -141,7 +174,7 @@ class RuleRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
     rule: Annotated[str, BeforeValidator(_required(_choice({key: key for key in RULE_UNITS}, "rule")))]
     scope: Annotated[str, BeforeValidator(_required(_choice({scope: scope for scope in SCOPES}, "scope")))]
-    valid_from: Annotated[int, BeforeValidator(_required(to_rule_year))]
+    valid_from: Year
     value: Annotated[float | None, BeforeValidator(_optional(lambda v: float(to_amount(v))))] = None
     source: Annotated[str, BeforeValidator(_required_text)]
     note: Annotated[str, BeforeValidator(lambda v: _optional_text(v) or "")] = ""

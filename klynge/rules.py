@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
+from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL, PLAUSIBLE_YEARS
 
 # Every rule a database may hold, and its unit.
 RULE_UNITS: dict[str, str] = {
@@ -40,8 +40,9 @@ RULE_UNITS: dict[str, str] = {
     "esca_valid_years": "years",  # how many years an ESCA label counts from the year it was awarded
 }
 SCOPES: tuple[str, ...] = (*LEVEL_CODES, "nce", "programme")
-# The first year a rule can be in force from, and the last (a typo such as 20019 is refused).
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+# The first year a rule can be in force from, and the last (a typo such as 20019 is refused):
+# the years any figure of the programme can belong to.
+FIRST_YEAR, LAST_YEAR = PLAUSIBLE_YEARS
 
 
 @dataclass(frozen=True)

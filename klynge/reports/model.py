@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, ValidationError, create_model
 
+from klynge.domain import PLAUSIBLE_YEARS
 from klynge.reports.fields import FIELD_NAMES, FIELDS, MONEY_FIELDS
 
 
@@ -91,6 +92,26 @@ _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
+# What the database's columns hold (klynge/store/schema.py), checked before anything is
+# written so that every engine refuses the same values: SQLite would take any of them.
+# tests/test_faults.py checks that these agree with the schema.
+INTEGER_MAX = 2**31 - 1  # an Integer column (PostgreSQL's integer)
+AMOUNT_MAX = Decimal("1e9")  # plausible MNOK, and far below what NUMERIC(14, 3) holds (1e11)
+CLUSTER_NAME_MAX = 200  # clusters.name and cluster_names.name_key
+FIRST_YEAR, LAST_YEAR = PLAUSIBLE_YEARS
+
+
+def text_limit_problem(text: str, limit: int, *, folded: bool = False) -> str | None:
+    """Why `text` does not fit a column of `limit` characters, or None when it does.
+    `folded`: the text is also stored case-folded (a cluster name, for matching), which can
+    be longer: 'ß' becomes 'ss'."""
+    if len(text) > limit:
+        return f"is {len(text):,} characters long; the database holds at most {limit:,}"
+    if folded and len(text.casefold()) > limit:
+        return f"is {len(text.casefold()):,} characters long when compared without case; the database holds at most {limit:,}"
+    return None
+
+
 def _is_blank(value: Any) -> bool:
     if value is None:
         return True
@@ -104,6 +125,15 @@ def _short(value: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+def _whole(digits: str) -> int:
+    # Python refuses to convert more than 4,300 digits, with a message meant for programmers.
+    if len(digits.lstrip("+-0")) > len(str(INTEGER_MAX)):
+        if digits.startswith("-"):
+            raise ValueError(f"must not be negative, got {_short(digits)}")
+        raise ValueError(f"is {_short(digits)}; the database holds whole numbers up to {INTEGER_MAX:,}")
+    return int(digits)
+
+
 def to_count(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"expected a whole number, got {_short(value)}")
@@ -114,13 +144,15 @@ def to_count(value: Any) -> int:
     elif isinstance(value, Decimal) and value == value.to_integral_value():
         number = int(value)
     elif isinstance(value, str) and value.isascii() and value.isdigit():
-        number = int(value)  # the common case, without the regular expressions
+        number = _whole(value)  # the common case, without the regular expressions
     elif isinstance(value, str) and _INT.fullmatch(digits := _SPACES.sub("", value.strip())):
-        number = int(digits)
+        number = _whole(digits)
     else:
         raise ValueError(f"expected a whole number, got {_short(value)}")
     if number < 0:
         raise ValueError(f"must not be negative, got {number}")
+    if number > INTEGER_MAX:
+        raise ValueError(f"is {number:,}; the database holds whole numbers up to {INTEGER_MAX:,}")
     return number
 
 
@@ -149,8 +181,8 @@ def to_amount(value: Any, unit_allowed: bool = False) -> Decimal:
         raise ValueError(f"expected a number, got {_short(value)}")
     if number < 0:
         raise ValueError(f"must not be negative, got {value}")
-    if number > Decimal("1e9"):
-        raise ValueError(f"is implausibly large: {value}")
+    if number > AMOUNT_MAX:
+        raise ValueError(f"is implausibly large: {_short(value)} (at most {AMOUNT_MAX:,f})")
     return number
 
 
@@ -255,9 +287,14 @@ def validate_report(raw: dict[str, Any], lines: dict[str, int], file: str, fallb
     values = {name: getattr(model, name) for name in FIELD_NAMES}
     for name in ("cluster_name", "leader_name"):
         values[name] = " ".join(values[name].split())
-    if not 1990 <= values["report_year"] <= 2100:
-        raise RejectedInput([Problem(file, lines.get("report_year", fallback_line), "report_year",
-                                     f"is not a plausible year: {values['report_year']}")])
+    limits = []
+    if not FIRST_YEAR <= values["report_year"] <= LAST_YEAR:
+        plausible = f"{FIRST_YEAR} to {LAST_YEAR}"
+        limits.append(("report_year", f"is not a plausible year: {values['report_year']} (expected {plausible})"))
+    if (too_long := text_limit_problem(values["cluster_name"], CLUSTER_NAME_MAX, folded=True)) is not None:
+        limits.append(("cluster_name", too_long))
+    if limits:
+        raise RejectedInput([Problem(file, lines.get(name, fallback_line), name, message) for name, message in limits])
     report = Report(values=values, source=file, lines=dict(lines), fallback_line=fallback_line)
     report.warnings = [
         Problem(file, lines.get(check.field, fallback_line), check.field, check.message, check.code, check.params)
@@ -292,10 +329,9 @@ WARNING_MESSAGES: dict[str, str] = {
     "money_in_kroner": "{value:.0f} MNOK looks like kroner, not millions: did the report mean {suggested:g} MNOK?",
 }
 
-# Money fields are in millions of kroner. A cluster's triggered money in a year is tens of
-# MNOK; a value of a thousand MNOK (a billion kroner) or more is far likelier kroner typed
-# into an MNOK field ("4 500 000" for 4,5 MNOK).
-MONEY_FIELDS: tuple[str, ...] = ("funding_national_mnok", "funding_eu_mnok")
+# Money fields (MONEY_FIELDS) are in millions of kroner. A cluster's triggered money in a
+# year is tens of MNOK; a value of a thousand MNOK (a billion kroner) or more is far likelier
+# kroner typed into an MNOK field ("4 500 000" for 4,5 MNOK).
 KRONER_SUSPECT_MNOK = 1000
 
 

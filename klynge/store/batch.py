@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,25 +63,41 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
 
 
+def not_a_regular_file(path: Path, folder_allowed: bool = False) -> str | None:
+    """Why `path` cannot be read as an input file, or None when it is a regular file (or a
+    folder, when allowed). Told from stat alone: opening a named pipe would wait forever."""
+    from klynge.store.engine import file_kind
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file or folder" if folder_allowed else "no such file"
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    if stat.S_ISREG(mode) or (folder_allowed and stat.S_ISDIR(mode)):
+        return None
+    return f"is {file_kind(mode)}, not a regular file"
+
+
 def expand_paths(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """The input files named by `paths`: files as given, folders searched for known kinds."""
+    """The input files named by `paths`: files as given, folders searched for known kinds.
+    Anything else (a named pipe, a device) is a problem, and is never opened."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if (why := not_a_regular_file(path, folder_allowed=True)) is not None:
+            problems.append(Problem(str(path), None, None, why))
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
                 problems.append(Problem(str(path), None, None, "the folder holds no .txt, .csv or .xlsx files"))
             files += found
-        elif path.is_file():
-            if path.suffix.lower() in SOURCE_SUFFIXES:
-                files.append(path)
-            else:
-                problems.append(Problem(str(path), None, None, "unsupported kind of file; use .txt (report export), .csv or .xlsx"))
+        elif path.suffix.lower() in SOURCE_SUFFIXES:
+            files.append(path)
         else:
-            problems.append(Problem(str(path), None, None, "no such file or folder"))
+            problems.append(Problem(str(path), None, None, "unsupported kind of file; use .txt (report export), .csv or .xlsx"))
     unique = list(dict.fromkeys(files))
     return unique, problems
 
@@ -89,6 +106,8 @@ def load_file(path: Path) -> LoadedFile:
     """Read and validate one file on its own. A file that cannot be read at all raises
     RejectedInput; a table keeps its valid rows (for the checks across files) beside the
     problems of the others."""
+    if (why := not_a_regular_file(path)) is not None:
+        raise RejectedInput([Problem(str(path), None, None, why)])
     if path.suffix.lower() in REPORT_SUFFIXES:
         from klynge.reports.export import parse_report_file
 
