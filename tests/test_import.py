@@ -181,3 +181,19 @@ def test_kroner_written_into_an_mnok_field_are_a_warning_with_the_mnok_value(see
     assert (stored["field"], stored["code"], stored["params"]) == ("funding_national_mnok", "money_in_kroner",
                                                                    {"value": 4500000.0, "suggested": 4.5})
     assert stored["message"] == "4500000 MNOK looks like kroner, not millions: did the report mean 4.5 MNOK?"
+
+
+def test_sums_beyond_an_integer_column_are_kept(seeded, tmp_path):
+    """Each count fits an integer column; their sum in the kept level sums may not (it did
+    not on PostgreSQL): the sums are 64-bit."""
+    big = 2_000_000_000
+    # both clusters in one county and sector, so both reports land in one row of sums
+    write_csv(tmp_path / "moved.csv", [{"cluster_id": 2, "name": "Fjellhelse", "region": "Vestland", "sector": "Sjømat"}])
+    write_reports_csv(tmp_path / "big.csv", [
+        example_values(report_year=2024, period_start="2024-01-01", period_end="2024-12-31", activities_unique_participants=big),
+        example_values(cluster_name="Fjellhelse", report_year=2024, period_start="2024-01-01", period_end="2024-12-31",
+                       activities_unique_participants=big),
+    ])
+    import_paths(seeded, [tmp_path / "moved.csv", tmp_path / "big.csv"])
+    summary = queries.level_summary(seeded, queries.Filter(years=(2024, 2024)))
+    assert summary[["level", "clusters", "activities_unique_participants"]].values.tolist() == [["arena_pro", 2, 2 * big]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -226,7 +227,10 @@ level_sums = Table(
     Column("region", String(100), primary_key=True),  # "" for clusters with none
     Column("sector", String(100), primary_key=True),  # "" for clusters with none
     Column("clusters", Integer, nullable=False),
-    *[Column(name, _FIELD_TYPES[_SPEC[name].type](), nullable=False) for name in SUMMED_FIELDS],
+    # Sums of counts as 64-bit integers: each report's count fits an integer column, their
+    # sum over many reports need not (PostgreSQL's integer stops at 2,147,483,647).
+    *[Column(name, BigInteger if _SPEC[name].type == "int" else _FIELD_TYPES[_SPEC[name].type](), nullable=False)
+      for name in SUMMED_FIELDS],
 )
 
 # The programme's rules (klynge.rules): money per level and year, the levels' time limits,
