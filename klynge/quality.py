@@ -1,15 +1,18 @@
-"""Data-quality findings: missing reports, the warnings stored at import, reports whose
-members by type differ from the register, year-over-year jumps, and what breaks the
-programme's rules (periods longer than their level allows, reports outside any period).
+"""Data-quality findings: missing reports, the warnings stored at import, cluster and
+member names garbled by a wrong text encoding, reports whose members by type differ from the
+register, year-over-year jumps, and what breaks the programme's rules (periods longer than
+their level allows, reports outside any period).
 
 The checks are pure functions over the read API's DataFrames; `findings` gathers them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import Engine
 
-from klynge import queries
+from klynge import encoding, queries
 from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.rules import Rules
 
@@ -51,6 +54,30 @@ def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, first_year: int |
 
 def stored_warnings(warnings: pd.DataFrame) -> pd.DataFrame:
     return warnings.assign(kind="warning")[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def garbled_names(clusters: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Cluster names (`queries.clusters`) and member names (`queries.member_register`) that
+    hold UTF-8 read as Windows-1252 (`SÃ¸lvtindberg`), as a file decoded wrongly leaves
+    them. Dated to `year`, the register's year those frames are read for."""
+    rows = []
+    pattern = encoding.mojibake_pattern()
+    if not clusters.empty:
+        for row in clusters[clusters["cluster"].str.contains(pattern, regex=True, na=False)].itertuples():
+            sequence, meant = encoding.mojibake(row.cluster)
+            rows.append(("warning", row.cluster_id, row.cluster, year, row.level, "cluster_name",
+                         f"the cluster name {row.cluster!r} looks garbled by a wrong text encoding "
+                         f"({sequence!r} was probably {meant!r})", "mojibake_cluster",
+                         {"name": row.cluster, "sequence": sequence, "meant": meant}))
+    if not members.empty:
+        garbled = members[members["name"].str.contains(pattern, regex=True, na=False)]
+        for row in garbled.drop_duplicates(["cluster_id", "orgnr", "name"]).itertuples():
+            sequence, meant = encoding.mojibake(row.name)
+            rows.append(("warning", row.cluster_id, row.cluster, year, row.level, None,
+                         f"the member name {row.name!r} (organisation number {row.orgnr}) looks garbled by a wrong "
+                         f"text encoding ({sequence!r} was probably {meant!r})", "mojibake_member",
+                         {"name": row.name, "orgnr": row.orgnr, "sequence": sequence, "meant": meant}))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
@@ -157,11 +184,16 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
             filed = queries.report_keys(engine, queries.Filter(clusters=tuple(int(c) for c in gaps["cluster_id"].unique()),
                                                                years=(first_year, last_year)))
             missing = missing_reports(gaps, filed, first_year, last_year)
+    # The register's year, as `queries.member_register` and `queries.clusters` read it.
+    register_year = flt.years[1] if flt.years is not None else (years[-1] if years else dt.date.today().year)
     parts = [
         missing,
         periods_too_long(queries.periods(engine, flt), queries.rules(engine)),
         reports_outside_periods(queries.reports_outside_programme(engine, flt)),
         stored_warnings(queries.warnings(engine, flt)),
+        # The database picks the few names with a lead character of a misreading; the check decides.
+        garbled_names(queries.clusters(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS)),
+                      queries.member_register(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS)), register_year),
         register_mismatches(differences, register),
         jumps_among(queries.jump_candidates(engine, flt, JUMP_FIELDS, jump_factor), jump_factor),
     ]

@@ -232,16 +232,22 @@ def _register_year(engine: Engine, flt: Filter) -> int:
     return latest or dt.date.today().year
 
 
-def member_register(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+def _containing(column, fragments: tuple[str, ...]):
+    """`column` holds one of `fragments` (any, when there are none)."""
+    return or_(*(column.contains(fragment, autoescape=True) for fragment in fragments)) if fragments else literal(True)
+
+
+def member_register(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = ()) -> pd.DataFrame:
     """Members of the selected clusters active at some time in the selected years, with the
-    level their cluster had in the last of those years."""
+    level their cluster had in the last of those years; with `name_contains`, only those
+    whose name holds one of those fragments (found by the database)."""
     year = _register_year(engine, flt)
     first = flt.years[0] if flt.years else year
     query = select(
         M.c.cluster_id, C.c.name.label("cluster"), LEVEL, M.c.orgnr, M.c.name, M.c.member_type,
         M.c.core_member, M.c.joined, M.c.left,
     ).select_from(M.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
-    query = _where(query, flt, year_column=None).where(_active_in(first, year))
+    query = _where(query, flt, year_column=None).where(_active_in(first, year), _containing(M.c.name, name_contains))
     return _frame(engine, query.order_by(C.c.name, M.c.name))
 
 
@@ -300,14 +306,16 @@ def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.D
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 
 
-def clusters(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
-    """The selected clusters with their master data and their level in the last selected year."""
+def clusters(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The selected clusters with their master data and their level in the last selected
+    year; with `name_contains`, only those whose name holds one of those fragments."""
     year = _register_year(engine, flt)
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), LEVEL, P.c.brand, C.c.region, C.c.sector,
         C.c.orgnr, C.c.website, C.c.esca_label, C.c.esca_year,
     ).select_from(C.outerjoin(P, _level_join(literal(year))))
-    return _frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
+    query = _where(query, flt, year_column=None).where(_containing(C.c.name, name_contains))
+    return _frame(engine, query.order_by(C.c.name))
 
 
 def warnings(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:

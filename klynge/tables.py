@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from klynge.encoding import decode_text
+from klynge.formulas import restore_formula_text
 from klynge.reports.model import Problem, RejectedInput
 
 MAX_TABLE_BYTES = 200_000_000
@@ -22,15 +22,6 @@ class Table:
     header: list[str]
     # (line number in the file, row keyed by column name); blank rows are left out.
     rows: list[tuple[int, dict[str, Any]]]
-
-
-def _decode(data: bytes, file: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise RejectedInput([Problem(file, None, None, "not a text file (it holds binary data)")])
-    text = decode_text(data)
-    if text is None:
-        raise RejectedInput([Problem(file, None, None, "not readable as UTF-8 or Windows-1252 text")])
-    return text
 
 
 def _clean_header(header: list[Any]) -> list[str]:
@@ -50,7 +41,7 @@ def _check_header(header: list[str], file: str) -> None:
 
 def read_csv(path: Path) -> Table:
     file = str(path)
-    text = _decode(path.read_bytes(), file)
+    text = decode_text(path.read_bytes(), file)
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to Norwegian write CSV with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -69,35 +60,50 @@ def read_csv(path: Path) -> Table:
             if any(cell.strip() for cell in cells):
                 if len(cells) > len(header):
                     raise RejectedInput([Problem(file, line, None, f"the row has {len(cells)} cells but the header has {len(header)} columns")])
-                rows.append((line, dict(zip(header, cells))))
+                rows.append((line, dict(zip(header, map(restore_formula_text, cells)))))
             line = reader.line_num + 1
     except csv.Error as error:
         raise RejectedInput([Problem(file, line, None, f"not a readable CSV row: {error}")]) from None
     return Table(file, header, rows)
 
 
-def read_xlsx(path: Path) -> Table:
+def _first_sheet(path: Path) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
+    """The header row of the first sheet and the rows under it, each as wide as the header."""
     from openpyxl import load_workbook
 
-    file = str(path)
+    workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise RejectedInput([Problem(file, None, None, f"not a readable Excel file ({type(error).__name__})")]) from None
-    try:
+        if not workbook.worksheets:
+            return None, []
         sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header_row = next(iterator, None)
-        if header_row is None:
-            raise RejectedInput([Problem(file, None, None, "the first sheet is empty")])
-        header = _clean_header(list(header_row))
-        _check_header(header, file)
-        rows = []
-        for line, cells in enumerate(iterator, start=2):
-            if any(cell not in (None, "") for cell in cells):
-                rows.append((line, {name: cell for name, cell in zip(header, cells) if name}))
+        # The size a file claims is not trusted: `A1:XFD1048576` would have every row padded
+        # to 16,384 cells and every missing row up to the millionth made.
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if header is None:
+            return None, []
+        return header, list(sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True))
     finally:
         workbook.close()
+
+
+def read_xlsx(path: Path) -> Table:
+    file = str(path)
+    try:
+        header_row, cells_by_row = _first_sheet(path)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises anything on a damaged file (zlib, XML, TypeError ...)
+        raise RejectedInput([Problem(file, None, None, f"not a readable Excel file ({type(error).__name__})")]) from None
+    if header_row is None:
+        raise RejectedInput([Problem(file, None, None, "the first sheet is empty")])
+    header = _clean_header(list(header_row))
+    _check_header(header, file)
+    rows = []
+    for line, cells in enumerate(cells_by_row, start=2):
+        if any(cell not in (None, "") for cell in cells):
+            rows.append((line, {name: restore_formula_text(cell) if isinstance(cell, str) else cell
+                                for name, cell in zip(header, cells) if name}))
     return Table(file, header, rows)
 
 

@@ -252,8 +252,6 @@ def test_texts_imported_with_the_cli_are_exported_marked(imported_hostile, tmp_p
     assert {name: row[name] for name in HOSTILE_TEXTS} == {name: "'" + text for name, text in HOSTILE_TEXTS.items()}
 
 
-@pytest.mark.xfail(strict=True, reason="the importer (klynge/tables.py) reads the apostrophe as part of the text; "
-                   "it should undo it with klynge.formulas.restore_formula_text. Remove this mark when it does.")
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_with_marked_texts_imports_back_unchanged(imported_hostile, tmp_path, fmt):
     out = tmp_path / f"export.{fmt}"

@@ -170,12 +170,7 @@ def _decode(data: bytes, file: str) -> str:
         raise _reject(file, f"the file is too large: more than {MAX_REPORT_BYTES:,} bytes")
     if not data:
         raise _reject(file, "the file is empty")
-    if b"\x00" in data:
-        raise _reject(file, "not a text file (it holds NUL bytes)")
-    text = decode_text(data)
-    if text is None:
-        raise _reject(file, "not a text file (neither UTF-8 nor Windows-1252)")
-    return text
+    return decode_text(data, file)
 
 
 def _split_lines(text: str, file: str) -> list[str]:
@@ -220,7 +215,8 @@ def parse_report_text(text: str, file: str) -> Report:
 
 
 def parse_report_bytes(data: bytes, file: str) -> Report:
-    """Decode (UTF-8 with or without BOM, else Windows-1252) and parse one export."""
+    """Decode (UTF-8 with or without BOM, else plausible Windows-1252: `klynge.encoding`)
+    and parse one export."""
     return parse_report_text(_decode(data, file), file)
 
 

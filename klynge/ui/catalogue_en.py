@@ -435,7 +435,7 @@ EN: dict[str, str] = {
     "quality.kind.register_mismatch": "Differences from the register",
     "quality.kind.rules": "Against the programme's rules",
     "quality.help.missing_report": "Years within a programme period without an annual report (only years the database has reports for).",
-    "quality.help.warning": "Reports that were imported but do not add up, for example members by type that do not sum to the total.",
+    "quality.help.warning": "Reports that were imported but do not add up (for example members by type that do not sum to the total, or amounts that look like kroner), and names garbled by a wrong text encoding.",
     "quality.help.jump": "Figures that changed by more than the chosen factor from the cluster's report the year before.",
     "quality.help.register_mismatch": "Reports where members by type do not match the member register that year.",
     "quality.help.rules": "Programme periods longer than the level allows (under the rules), and reports for years the cluster had no programme period.",
@@ -470,4 +470,6 @@ EN: dict[str, str] = {
     "warning.period_too_long": "the period {first_year}–{last_year} is {years} years; the level allows {max_years}",
     "warning.report_outside_period": "a report for a year the cluster had no programme period (counted as outside the programme; is a period missing?)",
     "warning.money_in_kroner": "{value} MNOK looks like kroner, not millions: did the report mean {suggested} MNOK?",
+    "warning.mojibake_cluster": "the cluster name “{name}” looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
+    "warning.mojibake_member": "the member name “{name}” (organisation number {orgnr}) looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
 }

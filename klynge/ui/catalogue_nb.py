@@ -435,7 +435,7 @@ NB: dict[str, str] = {
     "quality.kind.register_mismatch": "Avvik fra registeret",
     "quality.kind.rules": "Mot programmets regler",
     "quality.help.missing_report": "År innenfor en programperiode uten årsrapport (bare år databasen har rapporter for).",
-    "quality.help.warning": "Rapporter som ble importert, men som ikke henger sammen, for eksempel medlemmer etter type som ikke summerer til totalen.",
+    "quality.help.warning": "Rapporter som ble importert, men som ikke henger sammen (for eksempel medlemmer etter type som ikke summerer til totalen, eller beløp som ser ut som kroner), og navn som er ødelagt av feil tegnkoding.",
     "quality.help.jump": "Tall som endret seg mer enn den valgte faktoren fra klyngens rapport året før.",
     "quality.help.register_mismatch": "Rapporter der medlemmer etter type ikke stemmer med medlemsregisteret det året.",
     "quality.help.rules": "Programperioder lengre enn nivået tillater (etter reglene), og rapporter for år klyngen ikke hadde noen programperiode.",
@@ -470,4 +470,6 @@ NB: dict[str, str] = {
     "warning.period_too_long": "perioden {first_year}–{last_year} er {years} år; nivået tillater {max_years}",
     "warning.report_outside_period": "en rapport for et år klyngen ikke hadde noen programperiode (telles som utenfor programmet; mangler en periode?)",
     "warning.money_in_kroner": "{value} MNOK ser ut som kroner, ikke millioner: mente rapporten {suggested} MNOK?",
+    "warning.mojibake_cluster": "klyngenavnet «{name}» ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
+    "warning.mojibake_member": "medlemsnavnet «{name}» (org.nr. {orgnr}) ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
 }
