@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import coldstart, importing, parsing, scales  # noqa: E402
+from bench import coldstart, importing, members, parsing, scales  # noqa: E402
 
-PHASES = ("import", "parse", "cold", "warm")
+PHASES = ("import", "parse", "cold", "warm", "members")
+# The sizes of the members import whose peak memory must not grow with the file (issue 11).
+MEMBER_ROWS = (100_000, 1_000_000)
+MEMBERS_PEAK_MB = 400
 # Targets at europe scale on the 2-core machine (issue "Fast at any scale").
 RATIO_TARGET = 1.5
 WARM_GUIDE_MS = 300
@@ -83,7 +86,7 @@ def run(scale: str, engine: str, reruns: int, skip: set[str]) -> dict:
     data = scales.ensure_data(scale, log)
     # Every key of the JSON is there even when a phase is skipped (then null).
     result: dict = {"scale": scale, "engine": engine, "parse_files_per_s": None, "import_rows_per_s": None,
-                    "cold_start_s": None, "peak_rss_mb": None, "speedup_vs_naive": None, "pages": []}
+                    "cold_start_s": None, "peak_rss_mb": None, "speedup_vs_naive": None, "pages": [], "members_import": []}
     details: dict = {}
     if "import" not in skip:
         details["import"] = importing.measure(scale, engine, data, log)
@@ -106,6 +109,8 @@ def run(scale: str, engine: str, reruns: int, skip: set[str]) -> dict:
         details["pages"] = measured["pages"]
         result["pages"] = [{key: page.get(key) for key in ("page", "warm_ms", "floor_sql_ms", "floor_render_ms", "ratio")}
                            for page in measured["pages"]]
+    if "members" not in skip:
+        result["members_import"] = [members.measure(rows, engine, log) for rows in MEMBER_ROWS]
     result["data"] = data_sizes(url)
     result["machine"] = machine()
     result["details"] = details
@@ -152,6 +157,9 @@ def human(result: dict) -> str:
                          f"{verdict(page['warm_ms'], ('<=', WARM_GUIDE_MS))}")
             if page.get("errors"):
                 lines.append(f"{'':<16}errors: {'; '.join(page['errors'])[:200]}")
+    for measured in result.get("members_import") or []:
+        lines.append(f"members import, {measured['rows']:>9,} rows: {measured['rows_per_s']:>7,} rows/s, peak "
+                     f"{measured['peak_rss_mb']:,} MB ({verdict(measured['peak_rss_mb'], ('<=', MEMBERS_PEAK_MB))} <= {MEMBERS_PEAK_MB} MB)")
     naive = result.get("details", {}).get("naive")
     if naive:
         lines += ["", f"per-level sums for a filter: ours {naive['ours_ms']:.0f} ms (SQL), read_sql + pandas "

@@ -7,6 +7,8 @@ anything is written."""
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -207,6 +209,15 @@ def table_kind(table: Table) -> TableKind:
     raise RejectedInput([Problem(table.file, 1, None, f"unknown kind of table; the columns needed are {expected}")])
 
 
+def _row_problems(file: str, line: int, error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors():
+        column = str(detail["loc"][0]) if detail["loc"] else None
+        message = "column is missing" if detail["type"] == "missing" else detail["msg"].removeprefix("Value error, ")
+        problems.append(Problem(file, line, column, message))
+    return problems
+
+
 def validate_rows(table: Table, model: type[BaseModel]) -> tuple[list[tuple[int, BaseModel]], list[Problem]]:
     """The valid rows of `table` as `model`, and every problem of the others."""
     records, problems = [], []
@@ -214,13 +225,73 @@ def validate_rows(table: Table, model: type[BaseModel]) -> tuple[list[tuple[int,
         try:
             records.append((line, model.model_validate(row)))
         except ValidationError as error:
-            for detail in error.errors():
-                column = str(detail["loc"][0]) if detail["loc"] else None
-                message = "column is missing" if detail["type"] == "missing" else detail["msg"].removeprefix("Value error, ")
-                problems.append(Problem(table.file, line, column, message))
+            problems += _row_problems(table.file, line, error)
     broken = _row_rules(table.file, records)
     broken_lines = {problem.line for problem in broken}
     return [(line, r) for line, r in records if line not in broken_lines], problems + broken
+
+
+@dataclass
+class MembersFile:
+    """A members table, checked row by row without keeping its rows: a register of a million
+    members is read twice (checked, then written in chunks), never held whole."""
+
+    table: Table
+    cluster_lines: dict[int, int]  # each cluster in the file, and the first line it is on
+    rows_checked: int
+
+    def rows(self) -> Iterator[MemberRow]:
+        """Every row as a MemberRow (all valid: `check_members` found no problem in them)."""
+        for _line, row in self.table.rows:
+            yield MemberRow.model_validate(row)
+
+
+def check_members(table: Table) -> tuple[MembersFile, list[Problem]]:
+    """Every problem of a members table (a row's fields, a membership listed twice), and the
+    file for writing. Per row, only an 8-byte hash of its membership is kept: the rows whose
+    hashes meet are looked at again to find the real duplicates (rare, and few)."""
+    problems: list[Problem] = []
+    hashes = array("q")  # per valid row, the hash of (cluster, organisation, start)
+    lines = array("l")  # and its line
+    clusters: dict[int, int] = {}
+    for line, row in table.rows:
+        try:
+            record = MemberRow.model_validate(row)
+        except ValidationError as error:
+            problems += _row_problems(table.file, line, error)
+            continue
+        broken = _row_rules(table.file, [(line, record)])
+        if broken:
+            problems += broken
+            continue
+        hashes.append(hash((record.cluster_id, record.orgnr, record.joined)))
+        lines.append(line)
+        clusters.setdefault(record.cluster_id, line)
+    problems += _duplicates(table, hashes, lines)
+    return MembersFile(table, clusters, len(hashes)), problems
+
+
+def _duplicates(table: Table, hashes: array, lines: array) -> list[Problem]:
+    """The memberships listed a second time, each named at its line with the line of the first."""
+    import numpy as np
+
+    keys = np.frombuffer(hashes, dtype=np.int64)
+    ordered = np.sort(keys)
+    shared = set(ordered[1:][ordered[1:] == ordered[:-1]].tolist())
+    if not shared:
+        return []
+    suspects = {int(line) for key, line in zip(keys.tolist(), lines) if key in shared}
+    first: dict[tuple, int] = {}
+    problems = []
+    for line, row in table.rows:
+        if line in suspects:
+            record = MemberRow.model_validate(row)
+            key = (record.cluster_id, record.orgnr, record.joined)
+            if key in first:
+                problems.append(Problem(table.file, line, "orgnr", f"this membership is already on line {first[key]}"))
+            else:
+                first[key] = line
+    return problems
 
 
 def _row_rules(file: str, records: list[tuple[int, BaseModel]]) -> list[Problem]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,40 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 class Table:
     file: str
     header: list[str]
-    # (line number in the file, row keyed by column name); blank rows are left out.
-    rows: list[tuple[int, dict[str, Any]]]
+    # (line number in the file, row keyed by column name); blank rows are left out. A list,
+    # or for a CSV file the rows read again from its text each time they are asked for, so
+    # that a table of a million rows is never a million dicts at once.
+    rows: list[tuple[int, dict[str, Any]]] | CsvRows
+
+
+class CsvRows:
+    """The rows of a CSV text under its header, read on each iteration. A row wider than the
+    header or a broken quote raises RejectedInput naming its line (`read_csv` reads them
+    once before it hands them out)."""
+
+    def __init__(self, file: str, text: str, delimiter: str, header: list[str]):
+        self.file, self.text, self.delimiter, self.header = file, text, delimiter, header
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        reader = csv.reader(_lines(self.text), delimiter=self.delimiter)
+        header, file = self.header, self.file
+        line = 2
+        try:
+            next(reader)  # the header
+            line = reader.line_num + 1
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    if len(cells) > len(header):
+                        raise RejectedInput([Problem(file, line, None, f"the row has {len(cells)} cells but the header has {len(header)} columns")])
+                    yield line, dict(zip(header, map(restore_formula_text, cells)))
+                line = reader.line_num + 1
+        except csv.Error as error:
+            raise RejectedInput([Problem(file, line, None, f"not a readable CSV row: {error}")]) from None
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
 
 
 def _clean_header(header: list[Any]) -> list[str]:
@@ -39,13 +73,23 @@ def _check_header(header: list[str], file: str) -> None:
         raise RejectedInput(problems)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends (\\n, \\r\\n or \\r), as csv.reader wants them, one at
+    a time: io.StringIO would first copy the whole text at four bytes a character."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def read_csv(path: Path) -> Table:
     file = str(path)
     text = decode_text(path.read_bytes(), file)
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     # Spreadsheets set to Norwegian write CSV with semicolons.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
         header = _clean_header(next(reader))
     except StopIteration:
@@ -53,17 +97,9 @@ def read_csv(path: Path) -> Table:
     except csv.Error as error:
         raise RejectedInput([Problem(file, 1, None, f"not a readable CSV file: {error}")]) from None
     _check_header(header, file)
-    rows: list[tuple[int, dict[str, Any]]] = []
-    line = reader.line_num + 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                if len(cells) > len(header):
-                    raise RejectedInput([Problem(file, line, None, f"the row has {len(cells)} cells but the header has {len(header)} columns")])
-                rows.append((line, dict(zip(header, map(restore_formula_text, cells)))))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise RejectedInput([Problem(file, line, None, f"not a readable CSV row: {error}")]) from None
+    rows = CsvRows(file, text, delimiter, header)
+    for _ in rows:  # read once, so that a broken row is refused here, not while it is written
+        pass
     return Table(file, header, rows)
 
 

@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from klynge.encoding import LETTERS, PLAUSIBLE, line_at
+from klynge.formulas import restore_formula_text
 from klynge.reports.fields import FIELD_NAMES
 from klynge.reports.model import Problem, RejectedInput
 from klynge.store.batch import LoadedFile, load_file
@@ -213,11 +214,12 @@ cp1252_column_names = st.text(st.sampled_from([c for c in cp1252_alphabet if c n
 
 def expected_rows(header: list[str], rows: list[list[str]]) -> list[tuple[int, dict]]:
     """The non-blank rows with the line each starts on: each row takes one line more than
-    the line ends inside its cells."""
+    the line ends inside its cells. A cell the exports marked as text (an apostrophe before
+    what a spreadsheet reads as a formula) is read without the mark."""
     found, line = [], 2
     for row in rows:
         if any(cell.strip() for cell in row):
-            found.append((line, dict(zip(header, row))))
+            found.append((line, dict(zip(header, map(restore_formula_text, row)))))
         line += physical_lines(csv_record(row, ",", "\n", False)) - 1
     return found
 

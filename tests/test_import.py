@@ -197,3 +197,13 @@ def test_sums_beyond_an_integer_column_are_kept(seeded, tmp_path):
     import_paths(seeded, [tmp_path / "moved.csv", tmp_path / "big.csv"])
     summary = queries.level_summary(seeded, queries.Filter(years=(2024, 2024)))
     assert summary[["level", "clusters", "activities_unique_participants"]].values.tolist() == [["arena_pro", 2, 2 * big]]
+
+
+def test_a_membership_listed_twice_is_named_at_both_lines(seeded, tmp_path):
+    rows = [{"cluster_id": 1, "orgnr": "974760673", "name": "A", "member_type": "established",
+             "core_member": "true", "joined": joined, "left": ""} for joined in ("2020-01-01", "2021-01-01", "2020-01-01")]
+    rows.append({**rows[0], "cluster_id": 2})  # the same organisation in another cluster's register is no duplicate
+    path = write_csv(tmp_path / "members.csv", rows)
+    with pytest.raises(RejectedInput) as error:
+        import_paths(seeded, [path])
+    assert [(p.line, p.field, p.message) for p in error.value.problems] == [(4, "orgnr", "this membership is already on line 2")]

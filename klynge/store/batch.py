@@ -20,7 +20,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from klynge.masterdata import ClusterRow, MemberRow, PeriodRow, RuleRow, reports_from_table, table_kind, validate_rows
+from klynge.masterdata import (
+    ClusterRow,
+    MembersFile,
+    PeriodRow,
+    RuleRow,
+    check_members,
+    reports_from_table,
+    table_kind,
+    validate_rows,
+)
 from klynge.reports.model import Problem, RejectedInput, Report
 from klynge.tables import TABLE_SUFFIXES, read_table
 
@@ -59,6 +68,7 @@ class LoadedFile:
     # (line, report, cluster_id given in the row or None)
     reports: list[tuple[int | None, Report, int | None]] = field(default_factory=list)
     rows: list[tuple[int, BaseModel]] = field(default_factory=list)
+    members: MembersFile | None = None  # a members table
     # Problems of rows left out above; the file as a whole is rejected when there are any.
     problems: list[Problem] = field(default_factory=list)
 
@@ -118,6 +128,9 @@ def load_file(path: Path) -> LoadedFile:
     if kind.name == "reports":
         reports, problems = reports_from_table(table)
         return LoadedFile(table.file, "reports", reports=reports, problems=problems)
+    if kind.name == "members":  # registers can be large: checked and written a row at a time
+        members, problems = check_members(table)
+        return LoadedFile(table.file, kind.name, members=members, problems=problems)
     rows, problems = validate_rows(table, kind.model)
     return LoadedFile(table.file, kind.name, rows=rows, problems=problems)
 
@@ -146,7 +159,8 @@ class Batch:
         self.clusters: dict[int, ClusterRow] = {}
         self.new_names: dict[str, tuple[int, str]] = {}
         self.periods: dict[int, list[PeriodRow]] = defaultdict(list)
-        self.members: dict[int, list[MemberRow]] = defaultdict(list)
+        self.member_files: list[MembersFile] = []
+        self.member_clusters: set[int] = set()  # the clusters whose registers the batch replaces
         self.reports: dict[tuple[int, int], Report] = {}
         self.rules: dict[tuple[str, str, int], RuleRow] = {}
         self.created_clusters: dict[int, str] = {}
@@ -228,16 +242,10 @@ class Batch:
             self.periods[cluster_id] = [row for _, row in rows]
 
     def _add_members(self, item: LoadedFile) -> None:
-        seen: dict[tuple[int, str, dt.date], int] = {}
-        for line, row in item.rows:
-            if not self._known_cluster(item, line, row.cluster_id):
-                continue
-            key = (row.cluster_id, row.orgnr, row.joined)
-            if key in seen:
-                self._problem(item.path, line, "orgnr", f"this membership is already on line {seen[key]}")
-                continue
-            seen[key] = line
-            self.members[row.cluster_id].append(row)
+        known = [self._known_cluster(item, line, cluster_id) for cluster_id, line in item.members.cluster_lines.items()]
+        if all(known):
+            self.member_files.append(item.members)
+            self.member_clusters |= set(item.members.cluster_lines)
 
     def _resolve(self, item: LoadedFile, line: int | None, report: Report, cluster_id: int | None) -> int | None:
         if cluster_id is not None:

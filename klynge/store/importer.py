@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from klynge.domain import LEVEL_CODES
-from klynge.masterdata import ClusterRow, MemberRow, PeriodRow
+from klynge.masterdata import ClusterRow, PeriodRow
 from klynge.reports.model import Problem, RejectedInput, Report
 from klynge.store import derived, schema
 from klynge.store.batch import Batch, jsonable, load_files, name_key, report_hash
@@ -110,7 +111,7 @@ def import_paths(
         _write_members(conn, batch, result)
         _write_reports(conn, batch, result, import_id)
         # The derived tables follow the rows just written (the registers of the clusters whose members changed).
-        derived.refresh(conn, set(batch.members))
+        derived.refresh(conn, batch.member_clusters)
         if mark_dataset is not None:
             conn.execute(delete(schema.meta).where(schema.meta.c.key == "dataset"))
             conn.execute(insert(schema.meta).values(key="dataset", value=mark_dataset))
@@ -124,6 +125,9 @@ def import_paths(
     log.info("import %s: %s", import_id, result.summary())
     return result
 
+
+# Memberships written per INSERT: a few MB of rows at a time, whatever the register's size.
+MEMBER_CHUNK = 10_000
 
 # pg_advisory_xact_lock key of imports: "klynge-i".
 IMPORT_LOCK = 0x6B6C796E67652D69
@@ -214,13 +218,16 @@ def _write_periods(conn: Connection, batch: Batch, result: ImportResult) -> None
 
 
 def _write_members(conn: Connection, batch: Batch, result: ImportResult) -> None:
-    registers: dict[int, list[MemberRow]] = batch.members
-    for chunk in _chunks(list(registers), 500):
+    """The registers of the batch's clusters replaced, written in chunks as the files are
+    read again (never every row at once)."""
+    for chunk in _chunks(sorted(batch.member_clusters), 500):
         conn.execute(delete(schema.members).where(schema.members.c.cluster_id.in_(chunk)))
-    rows = [row.model_dump() for cluster_rows in registers.values() for row in cluster_rows]
-    for chunk in _chunks(rows, 20_000):
-        conn.execute(insert(schema.members), chunk)
-    result.members_written = len(rows)
+    written = 0
+    for members in batch.member_files:
+        for chunk in _batches((row.model_dump() for row in members.rows()), MEMBER_CHUNK):
+            conn.execute(insert(schema.members), chunk)
+            written += len(chunk)
+    result.members_written = written
 
 
 def _write_reports(conn: Connection, batch: Batch, result: ImportResult, import_id: int) -> None:
@@ -274,6 +281,13 @@ def _keep_revision(conn: Connection, report_id: int, replaced_by: str, now: dt.d
         content_hash=old["content_hash"], source_file=old["source_file"], imported_at=old["imported_at"],
         replaced_at=now, replaced_by_file=replaced_by, import_id=old["import_id"],
     ))
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items from `items` (the last shorter), taken as they come."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _chunks(items: list, size: int):
