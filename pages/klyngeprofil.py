@@ -6,7 +6,7 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.queries import Filter
-from klynge.ui import charts, components, data
+from klynge.ui import charts, cluster_charts, components, data
 from klynge.ui.pages import start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, member_type_label, t
@@ -85,7 +85,7 @@ else:
         ])
         with grid[index % 2]:
             components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
-            st.altair_chart(charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
+            st.altair_chart(cluster_charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
     table = history[["report_year", "level", *figures]].assign(level=history["level"].map(level_label))
     components.table(table, t("profile.figures_file", name=cluster["cluster"]),
                      units={f: ("mnok" if f.endswith("_mnok") else "count") for f in figures},

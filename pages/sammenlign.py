@@ -8,7 +8,7 @@ import streamlit as st
 from klynge import metrics
 from klynge.indicators import INDICATOR_BY_KEY
 from klynge.queries import Filter
-from klynge.ui import charts, components, data
+from klynge.ui import charts, cluster_charts, components, data
 from klynge.ui.pages import require_rows, start
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -56,7 +56,7 @@ for index, figure in enumerate(FIGURES):
     ])
     with grid[index % 2]:
         components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
-        st.altair_chart(charts.compare_lines(frame, figure_label(figure), unit, series_scale), width="stretch")
+        st.altair_chart(cluster_charts.compare_lines(frame, figure_label(figure), unit, series_scale), width="stretch")
 
 table = reports.sort_values(["cluster", "report_year"])[["cluster", "report_year", "level", *FIGURES]]
 table = table.assign(level=table["level"].map(level_label))

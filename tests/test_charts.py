@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from klynge.ui import charts
+from klynge.ui import charts, cluster_charts
 
 ROW = charts.LEGEND_ROW
 
@@ -24,8 +24,8 @@ def _height(chart: alt.TopLevelMixin) -> int:
 def test_the_comparison_makes_room_for_every_row_of_its_legend():
     names = [f"Klynge {n}" for n in range(6)] + ["Median Arena", "Median Arena Pro", "Median Moden klynge"]
     scale = alt.Scale(domain=names, range=["#000000"] * len(names))
-    nine = charts.compare_lines(_lines(names), "Medlemmer", "count", scale)
-    two = charts.compare_lines(_lines(names[:2]), "Medlemmer", "count", scale)
+    nine = cluster_charts.compare_lines(_lines(names), "Medlemmer", "count", scale)
+    two = cluster_charts.compare_lines(_lines(names[:2]), "Medlemmer", "count", scale)
     assert _height(nine) == 240 + ROW * (5 + 1)  # two columns: five rows, and the title's
     assert _height(two) == 240 + ROW * (1 + 1)
     assert "title" not in nine.to_dict()["encoding"]["y"] or nine.to_dict()["encoding"]["y"]["title"] is None

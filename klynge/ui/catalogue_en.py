@@ -472,4 +472,10 @@ EN: dict[str, str] = {
     "warning.money_in_kroner": "{value} MNOK looks like kroner, not millions: did the report mean {suggested} MNOK?",
     "warning.mojibake_cluster": "the cluster name “{name}” looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
     "warning.mojibake_member": "the member name “{name}” (organisation number {orgnr}) looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
+    # Section: levels (theme pages)
+    # Section: charts
+    # Section: clusters (profile, comparison, goals)
+    # Section: tables and links
+    # Section: accessibility
+    # Section: overview and English
 }

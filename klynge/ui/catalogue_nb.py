@@ -472,4 +472,10 @@ NB: dict[str, str] = {
     "warning.money_in_kroner": "{value} MNOK ser ut som kroner, ikke millioner: mente rapporten {suggested} MNOK?",
     "warning.mojibake_cluster": "klyngenavnet «{name}» ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
     "warning.mojibake_member": "medlemsnavnet «{name}» (org.nr. {orgnr}) ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
+    # Section: levels (theme pages)
+    # Section: charts
+    # Section: clusters (profile, comparison, goals)
+    # Section: tables and links
+    # Section: accessibility
+    # Section: overview and English
 }
