@@ -478,4 +478,13 @@ EN: dict[str, str] = {
     # Section: tables and links
     # Section: accessibility
     # Section: overview and English
+    "sector.Sjømat": "Seafood",
+    "sector.Havteknologi": "Ocean technology",
+    "sector.Energi": "Energy",
+    "sector.Helse": "Health",
+    "sector.IKT": "ICT",
+    "sector.Reiseliv": "Tourism",
+    "sector.Industri": "Manufacturing",
+    "sector.Mat": "Food",
+    "sector.Tre": "Wood",
 }

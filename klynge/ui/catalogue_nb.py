@@ -478,4 +478,13 @@ NB: dict[str, str] = {
     # Section: tables and links
     # Section: accessibility
     # Section: overview and English
+    "sector.Sjømat": "Sjømat",
+    "sector.Havteknologi": "Havteknologi",
+    "sector.Energi": "Energi",
+    "sector.Helse": "Helse",
+    "sector.IKT": "IKT",
+    "sector.Reiseliv": "Reiseliv",
+    "sector.Industri": "Industri",
+    "sector.Mat": "Mat",
+    "sector.Tre": "Tre",
 }

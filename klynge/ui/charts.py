@@ -30,6 +30,10 @@ MEMBER_TYPE_COLOURS = {
     "association": "#b07aa1",
     "cluster": "#9c755f",
 }
+# Clusters side by side (Sammenlign, Klyngeprofil): a categorical palette of its own, so a
+# cluster is never read as a level (Okabe & Ito's colour-blind-safe set, without the hues of
+# the level colours).
+CLUSTER_COLOURS: tuple[str, ...] = ("#cc79a7", "#d55e00", "#0072b2", "#009e73", "#000000", "#e69f00")
 HEIGHT = 300
 # Charts with a bar per cluster draw at most this many (the largest); tables have them all.
 MAX_CLUSTER_BARS = 40
@@ -109,9 +113,11 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     return _finish(chart)
 
 
-def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1) -> alt.Chart:
+def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
+                y_domain: list[float] | None = None) -> alt.Chart:
     """One line per level over the years. `frame` has `report_year`, `level` and `value`.
-    `beside`: how many charts share the page's width. Side by side, each stands under a
+    `y_domain`: the value axis, when charts side by side must share one scale. `beside`: how
+    many charts share the page's width. Side by side, each stands under a
     heading that names its figure, so its axis has no title (it would not fit), and its
     legend has fewer columns."""
     narrow = beside > 1
@@ -120,7 +126,8 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     data = _with_level_labels(frame, "report_year", value, *counted)
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=alt.Axis(format=_axis_format(unit)),
+                scale=alt.Scale(domain=y_domain) if y_domain else alt.Undefined),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
@@ -130,12 +137,14 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
 
-def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1) -> alt.Chart:
+def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
+                    y_domain: list[float] | None = None) -> alt.Chart:
     """Bars per year, stacked by level; `beside` as for `level_trend`."""
     data = _with_level_labels(frame, "report_year", value)
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=_axis_format(unit)),
+                scale=alt.Scale(domain=y_domain) if y_domain else alt.Undefined),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),

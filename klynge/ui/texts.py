@@ -74,6 +74,12 @@ def member_type_label(code: str) -> str:
     return t(f"member_type.{code}") if code in MEMBER_TYPE_CODES else code
 
 
+def sector_label(name: str) -> str:
+    """A sector as the reader's language names it; a sector the catalogue does not know (the
+    master data may add one) keeps its own name."""
+    return t(f"sector.{name}") if isinstance(name, str) and has_text(f"sector.{name}") else name
+
+
 def figure_label(name: str) -> str:
     return t(f"figure.{name}")
 
