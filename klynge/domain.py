@@ -115,3 +115,19 @@ SECTORS: tuple[str, ...] = (
     "Mat",
     "Tre",
 )
+
+# Figures watched for implausible jumps from one year to the next, and the smallest value (in
+# either year) for which a jump means anything (klynge.quality.jumps).
+JUMP_FIELDS: dict[str, float] = {
+    "members_total": 10,
+    "partners_total": 10,
+    "activities_organised": 5,
+    "activities_unique_participants": 50,
+    "funding_national_mnok": 1.0,
+    "funding_eu_mnok": 1.0,
+    "international_activities_new": 5,
+    "new_jobs": 10,
+}
+# The importer keeps every change from one year to the next of at least this factor
+# (`year_changes`); a search for jumps of a smaller factor reads the reports instead.
+KEPT_JUMP_FACTOR = 2.0

@@ -13,25 +13,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from klynge import encoding, queries
-from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import JUMP_FIELDS, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.rules import Rules
 
 # `message` is English (for the CLI); `code` and `params` let the dashboard word a finding in
 # its reader's language.
 FINDING_COLUMNS = ["kind", "cluster_id", "cluster", "report_year", "level", "field", "message", "code", "params"]
-
-# Figures watched for implausible jumps from one year to the next, and the smallest value
-# (in either year) for which a jump means anything.
-JUMP_FIELDS: dict[str, float] = {
-    "members_total": 10,
-    "partners_total": 10,
-    "activities_organised": 5,
-    "activities_unique_participants": 50,
-    "funding_national_mnok": 1.0,
-    "funding_eu_mnok": 1.0,
-    "international_activities_new": 5,
-    "new_jobs": 10,
-}
 
 
 def missing_reports(periods: pd.DataFrame, keys: pd.DataFrame, first_year: int | None, last_year: int | None) -> pd.DataFrame:

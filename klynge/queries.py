@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Select, Text, and_, case, distinct, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from klynge.domain import MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import JUMP_FIELDS, KEPT_JUMP_FACTOR, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.reports.fields import FIELD_NAMES, SUMMED_FIELDS
 from klynge.rules import Rule, Rules
 from klynge.store import derived, schema
@@ -28,6 +28,7 @@ W = schema.report_warnings
 Y = schema.register_years
 S = schema.level_sums
 G = schema.programme_rules
+J = schema.year_changes
 
 
 @dataclass(frozen=True)
@@ -388,19 +389,42 @@ def jump_candidates(engine: Engine, flt: Filter, fields: dict[str, float], facto
     cluster's figure the year before (`candidate` true), and those reports of the year
     before, whatever the filter (`candidate` false unless they are candidates too). Columns
     as `reports(..., columns=fields)`. A superset of the jumps (ties are in), from which
-    `quality.jumps` picks them exactly."""
+    `quality.jumps` picks them exactly. The watched figures at a factor the importer keeps
+    (`year_changes`) are read from there; anything else from the reports."""
+    if fields == JUMP_FIELDS and factor >= KEPT_JUMP_FACTOR:
+        pairs = select(J.c.report_id.label("now_id"), J.c.before_id).select_from(
+            J.join(R, R.c.id == J.c.report_id).join(C, C.c.id == R.c.cluster_id).outerjoin(P, _level_join(R.c.report_year)))
+        pairs = _where(pairs, flt).where(J.c.change >= factor).subquery()
+    else:
+        pairs = _jump_pairs(flt, fields, factor)
+    return _pair_reports(engine, pairs, fields)
+
+
+def jump_candidates_from_reports(engine: Engine, flt: Filter, fields: dict[str, float], factor: float) -> pd.DataFrame:
+    """`jump_candidates` read from the reports alone (the definition `year_changes` keeps)."""
+    pairs = _jump_pairs(flt, fields, factor)
+    return _pair_reports(engine, pairs, fields)
+
+
+def _pair_reports(engine: Engine, pairs, fields: dict[str, float]) -> pd.DataFrame:
+    """The reports of both sides of `pairs` (now_id, before_id), `candidate` on the newer."""
+    columns = [R.c[name] for name in FIELD_NAMES if name in fields or name == "report_year"]
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *columns,
+                   R.c.id.in_(select(pairs.c.now_id)).label("candidate")).select_from(_reports_from())
+    query = query.where(R.c.id.in_(select(pairs.c.now_id).union(select(pairs.c.before_id))))
+    return _frame(engine, query.order_by(R.c.report_year, C.c.name))
+
+
+def _jump_pairs(flt: Filter, fields: dict[str, float], factor: float):
+    """(now_id, before_id) of the reports in the filter with a figure that changed by at least
+    `factor` from the cluster's report the year before."""
     before = R.alias("before")
     jumped = or_(*(and_(or_(R.c[name] >= least, before.c[name] >= least),
                         or_(R.c[name] >= factor * before.c[name], before.c[name] >= factor * R.c[name]))
                    for name, least in fields.items()))
     pairs = select(R.c.id.label("now_id"), before.c.id.label("before_id")).select_from(
         _reports_from().join(before, and_(before.c.cluster_id == R.c.cluster_id, before.c.report_year == R.c.report_year - 1)))
-    pairs = _where(pairs, flt).where(jumped).subquery()
-    columns = [R.c[name] for name in FIELD_NAMES if name in fields or name == "report_year"]
-    query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *columns,
-                   R.c.id.in_(select(pairs.c.now_id)).label("candidate")).select_from(_reports_from())
-    query = query.where(R.c.id.in_(select(pairs.c.now_id).union(select(pairs.c.before_id))))
-    return _frame(engine, query.order_by(R.c.report_year, C.c.name))
+    return _where(pairs, flt).where(jumped).subquery()
 
 
 def report_texts(engine: Engine, flt: Filter, number_field: str, text_field: str, search: str = "",

@@ -10,6 +10,10 @@ else writes them.
 - `level_sums`: per year, level, county and sector ("" for none), the reporting clusters and
   the sum of every figure (`summed` is the definition). Refreshed whole on every import (under a
   second at 100,000 reports), as periods, clusters and reports all move it.
+- `year_changes`: each report's watched figures that changed by at least
+  `KEPT_JUMP_FACTOR` from the cluster's report the year before (`changed` is the
+  definition). Refreshed whole on every import, as any report moves its own row and the
+  next year's.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import (Connection, Date, Integer, Select, and_, case, delete, distinct, func, insert, literal, or_, select,
+from sqlalchemy import (Connection, Date, Float, Integer, Select, String, and_, cast, case, delete, distinct, func, insert, literal, or_, select,
                         union_all)
 
-from klynge.domain import COMPANY_TYPES, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import COMPANY_TYPES, JUMP_FIELDS, KEPT_JUMP_FACTOR, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.reports.fields import SUMMED_FIELDS
 from klynge.store import schema
 
@@ -30,6 +34,7 @@ C = schema.clusters
 P = schema.programme_periods
 Y = schema.register_years
 S = schema.level_sums
+J = schema.year_changes
 COUNT_COLUMNS = ["cluster_id", "year", *(t.report_field for t in MEMBER_TYPES), "core_members", "core_companies"]
 SUM_COLUMNS = ["report_year", "level", "region", "sector", "clusters", *SUMMED_FIELDS]
 YEARS_KEY = "register_years"  # in `meta`: the years `register_years` covers, "2019-2025"
@@ -70,6 +75,33 @@ def summed() -> Select:
                   ).select_from(reports).group_by(R.c.report_year, level, region, sector)
 
 
+# A zero is counted as this, so that a change from 0 to any value is a (large) factor.
+NEAR_ZERO = 1e-9
+
+
+def changed(factor: float = KEPT_JUMP_FACTOR) -> Select:
+    """Per report and watched figure (`JUMP_FIELDS`, with the least value that counts): the
+    cluster's report of the year before and the change, the larger value over the smaller
+    (a zero as NEAR_ZERO), where either value reaches the least that counts and the change
+    is at least `factor`. Reports without a report the year before, or a figure missing in
+    either year, have none."""
+    before = R.alias("before")
+    parts = []
+    for name, least in JUMP_FIELDS.items():
+        now, then = R.c[name], before.c[name]
+        high = case((now >= then, now), else_=then)
+        low = case((now >= then, then), else_=now)
+        # As floating point on every engine (an integer CASE would make NEAR_ZERO a zero).
+        change = (cast(high, Float) / case((low > 0, cast(low, Float)), else_=literal(NEAR_ZERO, Float))
+                  ).label("change")
+        parts.append(select(R.c.id.label("report_id"), literal(name, String(40)).label("field"), before.c.id.label("before_id"),
+                            change)
+                     .select_from(R.join(before, and_(before.c.cluster_id == R.c.cluster_id,
+                                                      before.c.report_year == R.c.report_year - 1)))
+                     .where(now.is_not(None), then.is_not(None), high >= least, high >= factor * case((low > 0, low), else_=0)))
+    return union_all(*parts)
+
+
 def covered_years(conn: Connection) -> tuple[int, int] | None:
     """The years `register_years` holds (None: none yet)."""
     text = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == YEARS_KEY)).scalar()
@@ -84,6 +116,8 @@ def refresh(conn: Connection, cluster_ids: Iterable[int] | None = None) -> None:
     _refresh_registers(conn, cluster_ids)
     conn.execute(delete(S))
     conn.execute(insert(S).from_select(SUM_COLUMNS, summed()))
+    conn.execute(delete(J))
+    conn.execute(insert(J).from_select(["report_id", "field", "before_id", "change"], changed()))
 
 
 def _refresh_registers(conn: Connection, cluster_ids: Iterable[int] | None) -> None:

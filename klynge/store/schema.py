@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -231,6 +232,22 @@ level_sums = Table(
     # sum over many reports need not (PostgreSQL's integer stops at 2,147,483,647).
     *[Column(name, BigInteger if _SPEC[name].type == "int" else _FIELD_TYPES[_SPEC[name].type](), nullable=False)
       for name in SUMMED_FIELDS],
+)
+
+# Derived from `annual_reports`: each report's figures (of `domain.JUMP_FIELDS`) that changed
+# from the cluster's report of the year before by at least `domain.KEPT_JUMP_FACTOR`, up or
+# down, where either year's value reaches the figure's least value that counts. `change` is
+# the larger value over the smaller (a zero counts as 1e-9). The data-quality page's search
+# for jumps reads these few rows instead of joining every report to the year before.
+# Written only by `klynge.store.derived.refresh`, at the end of every import.
+year_changes = Table(
+    "year_changes",
+    metadata,
+    Column("report_id", Integer, ForeignKey("annual_reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(40), primary_key=True),
+    Column("before_id", Integer, ForeignKey("annual_reports.id", ondelete="CASCADE"), nullable=False),
+    Column("change", Float, nullable=False),
+    Index("ix_year_changes_change", "change"),
 )
 
 # The programme's rules (klynge.rules): money per level and year, the levels' time limits,
