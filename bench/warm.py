@@ -16,6 +16,10 @@ filter at its default (untimed). Then, for each of the page's filter changes, ba
 3. floor render: the same change, one timed rerun of `floor`, in which `klynge.ui.data`'s
    functions return the answers recorded in 1 (precomputed) instead of asking the database.
 
+Beside them, the floors of Streamlit itself (bench/bare.py): before each page, `hello_ms`, a
+page of one chart and one 100-row table; after its reruns, `bare_ms`, the page's last rerun's
+elements sent again from specs and frames built in advance.
+
 The peak resident memory is read when every page has run: the dashboard's working set, plus
 at most one rerun's answers held for its floor.
 """
@@ -31,7 +35,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, event
 
-from bench import app
+from bench import app, bare
 from bench.naive import compare
 
 
@@ -157,6 +161,9 @@ class PageRuns:
     spec: object
     reruns: list[Rerun] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    hello: float | None = None  # ms, measured just before the page's reruns
+    bare: float | None = None  # ms, its last rerun's elements sent again (bench/bare.py)
+    not_replayed: list[str] = field(default_factory=list)
 
 
 def _timed(at) -> float:
@@ -168,7 +175,7 @@ def _timed(at) -> float:
 def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer, statements: Statements) -> PageRuns:
     import streamlit as st
 
-    runs = PageRuns(spec)
+    runs = PageRuns(spec, hello=bare.hello_ms(5))
     if not app.page_exists(spec.path):
         runs.errors.append(f"{spec.path} does not exist")
         return runs
@@ -195,6 +202,8 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
             layer.answers = None
         runs.errors += app.errors(floor_at)
         runs.reruns.append(Rerun(change, warm, floor_sql, floor_render, len(sent), len(answers), layer.unanswered))
+    if runs.reruns:
+        runs.bare, runs.not_replayed = bare.bare_ms(warm_at, len(runs.reruns))
     return runs
 
 
@@ -207,6 +216,8 @@ def summarise(runs: PageRuns) -> dict:
     if runs.reruns:
         warm, sql, render = (_ms(getattr(r, name) for r in runs.reruns) for name in ("warm", "floor_sql", "floor_render"))
         out.update(warm_ms=warm, floor_sql_ms=sql, floor_render_ms=render, ratio=warm / (sql + render),
+                   hello_ms=runs.hello, bare_ms=runs.bare, not_replayed=sorted(set(runs.not_replayed)),
+                   hello_ratio=warm / runs.hello, bare_ratio=warm / runs.bare, sql_bare_ratio=warm / (sql + runs.bare),
                    warm_max_ms=max(r.warm for r in runs.reruns) * 1000,
                    reruns=[{"change": r.change.label, "warm_ms": r.warm * 1000, "floor_sql_ms": r.floor_sql * 1000,
                             "floor_render_ms": r.floor_render * 1000, "statements": r.statements,
