@@ -157,9 +157,9 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
     """Every data-quality finding for the filter, ordered by year and cluster. The database
     picks the few reports that can be a finding; the checks above decide on those."""
     # Reports are expected for the years the database covers at all, within the filter.
-    years = queries.filter_options(engine).years
-    first_year, last_year = (years[0], years[-1]) if years else (None, None)
-    if flt.years is not None and years:
+    span = queries.report_year_span(engine)
+    first_year, last_year = span if span else (None, None)
+    if flt.years is not None and span:
         first_year, last_year = max(first_year, flt.years[0]), min(last_year, flt.years[1])
     differences = queries.register_differences(engine, flt)
     register = differences.drop(columns=list(MEMBER_COUNT_FIELDS)).rename(
@@ -172,7 +172,7 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
                                                                years=(first_year, last_year)))
             missing = missing_reports(gaps, filed, first_year, last_year)
     # The register's year, as `queries.member_register` and `queries.clusters` read it.
-    register_year = flt.years[1] if flt.years is not None else (years[-1] if years else dt.date.today().year)
+    register_year = flt.years[1] if flt.years is not None else (last_year if span else dt.date.today().year)
     parts = [
         missing,
         periods_too_long(queries.periods(engine, flt), queries.rules(engine)),
@@ -180,7 +180,7 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
         stored_warnings(queries.warnings(engine, flt)),
         # The database picks the few names with a lead character of a misreading; the check decides.
         garbled_names(queries.clusters(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS)),
-                      queries.member_register(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS)), register_year),
+                      queries.member_register(engine, flt, suspect_names=True), register_year),
         register_mismatches(differences, register),
         jumps_among(queries.jump_candidates(engine, flt, JUMP_FIELDS, jump_factor), jump_factor),
     ]

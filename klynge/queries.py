@@ -29,6 +29,8 @@ Y = schema.register_years
 S = schema.level_sums
 G = schema.programme_rules
 J = schema.year_changes
+MM = schema.register_mismatches
+SN = schema.suspect_member_names
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,14 @@ def _active_in(first_year: int, last_year: int):
                 or_(M.c.left.is_(None), M.c.left >= dt.date(first_year, 1, 1)))
 
 
+def report_year_span(engine: Engine) -> tuple[int, int] | None:
+    """The first and last year the reports cover (None: no reports), from the level sums
+    kept at import (a row for every year with a report) rather than from every report."""
+    with engine.connect() as conn:
+        first, last = conn.execute(select(func.min(S.c.report_year), func.max(S.c.report_year))).one()
+    return None if first is None else (int(first), int(last))
+
+
 def _register_year(engine: Engine, flt: Filter) -> int:
     if flt.years is not None:
         return flt.years[1]
@@ -238,16 +248,20 @@ def _containing(column, fragments: tuple[str, ...]):
     return or_(*(column.contains(fragment, autoescape=True) for fragment in fragments)) if fragments else literal(True)
 
 
-def member_register(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = ()) -> pd.DataFrame:
+def member_register(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = (),
+                    suspect_names: bool = False) -> pd.DataFrame:
     """Members of the selected clusters active at some time in the selected years, with the
     level their cluster had in the last of those years; with `name_contains`, only those
-    whose name holds one of those fragments (found by the database)."""
+    whose name holds one of those fragments (found by the database); with `suspect_names`,
+    only those the importer keeps as holding a lead of a misread encoding
+    (`suspect_member_names`, the same as `name_contains=tuple(encoding.MOJIBAKE_LEADS)`)."""
     year = _register_year(engine, flt)
     first = flt.years[0] if flt.years else year
+    members = M.join(SN, SN.c.member_id == M.c.id) if suspect_names else M
     query = select(
         M.c.cluster_id, C.c.name.label("cluster"), LEVEL, M.c.orgnr, M.c.name, M.c.member_type,
         M.c.core_member, M.c.joined, M.c.left,
-    ).select_from(M.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
+    ).select_from(members.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
     query = _where(query, flt, year_column=None).where(_active_in(first, year), _containing(M.c.name, name_contains))
     return _frame(engine, query.order_by(C.c.name, M.c.name))
 
@@ -371,14 +385,18 @@ def register_by_report(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
 
 
-def register_differences(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+def register_differences(engine: Engine, flt: Filter = Filter(), kept: bool = True) -> pd.DataFrame:
     """The reports whose members by type differ from their cluster's register in the
     report's year: the report's counts (`members_startup` ...) and the register's
-    (`register_members_startup` ...). Found in SQL, so the check reads only these rows."""
+    (`register_members_startup` ...). Read from the few reports the importer keeps as
+    differing (`register_mismatches`), or with `kept=False` by comparing every report."""
+    reports = _reports_from()
+    if kept:
+        reports = reports.join(MM, MM.c.report_id == R.c.id)
     query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL,
                    *(R.c[field] for field in MEMBER_COUNT_FIELDS),
                    *(Y.c[field].label(f"register_{field}") for field in MEMBER_COUNT_FIELDS)).select_from(
-        _reports_from().join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
+        reports.join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
     query = query.where(or_(*(Y.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
     return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
 

@@ -38,6 +38,23 @@ def assert_kept(engine) -> None:
         pd.testing.assert_frame_equal(queries.level_summary(engine, flt), queries.level_summary_from_reports(engine, flt),
                                       check_dtype=False)
     assert_changes_kept(engine)
+    assert_quality_searches_kept(engine)
+
+
+def assert_quality_searches_kept(engine) -> None:
+    """`register_mismatches` and `suspect_member_names` hold what their definitions find, and
+    the searches that read them answer as the searches through every row."""
+    from klynge.encoding import MOJIBAKE_LEADS
+
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(derived.MM)).all()) == sorted(conn.execute(derived.mismatched()).all())
+        assert sorted(conn.execute(select(derived.SN)).all()) == sorted(conn.execute(derived.suspects()).all())
+    for flt in (Filter(), Filter(years=(2023, 2023)), Filter(levels=("arena",))):
+        pd.testing.assert_frame_equal(queries.register_differences(engine, flt),
+                                      queries.register_differences(engine, flt, kept=False), check_dtype=False)
+        pd.testing.assert_frame_equal(queries.member_register(engine, flt, suspect_names=True),
+                                      queries.member_register(engine, flt, name_contains=tuple(MOJIBAKE_LEADS)),
+                                      check_dtype=False)
 
 
 def assert_changes_kept(engine) -> None:
@@ -130,3 +147,32 @@ def test_the_kept_tables_follow_every_import(engine, tmp_path):
     with engine.connect() as conn:
         changes = {(row.field, round(row.change, 6)) for row in conn.execute(select(derived.J))}
     assert ("activities_organised", round(99 / organised, 6)) in changes
+
+
+def test_register_mismatches_and_suspect_names_follow_imports(engine, tmp_path):
+    master = master_data(tmp_path / "master")
+    # Fjellhelse reports 80 established members in 2023; its register holds 5 (one left in 2022).
+    write_reports_csv(tmp_path / "reports.csv", [
+        example_values(cluster_name="Fjellhelse", report_year=2023, members_total=100, members_established=80)])
+    import_paths(engine, [master, tmp_path / "reports.csv"])
+    assert_quality_searches_kept(engine)
+    assert queries.register_differences(engine)["cluster"].tolist() == ["Fjellhelse"]
+    assert queries.member_register(engine, suspect_names=True).empty
+
+    # A register read with the wrong encoding: its garbled name is kept as suspect, then gone
+    # when the register is imported again as UTF-8.
+    members = pd.read_csv(master / "members.csv", dtype=str, keep_default_na=False)
+    garbled = members[members["cluster_id"] == "2"].copy()
+    garbled.loc[garbled.index[1], "name"] = "SÃ¸lvtindberg AS"  # the first left in 2022
+    folder = tmp_path / "garbled"
+    folder.mkdir()
+    garbled.to_csv(folder / "members.csv", index=False)
+    import_paths(engine, [folder / "members.csv"])
+    assert_quality_searches_kept(engine)
+    assert queries.member_register(engine, suspect_names=True)["name"].tolist() == ["SÃ¸lvtindberg AS"]
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    members[members["cluster_id"] == "2"].to_csv(fixed / "members.csv", index=False)
+    import_paths(engine, [fixed / "members.csv"])
+    assert_quality_searches_kept(engine)
+    assert queries.member_register(engine, suspect_names=True).empty

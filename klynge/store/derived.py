@@ -14,6 +14,10 @@ else writes them.
   `KEPT_JUMP_FACTOR` from the cluster's report the year before (`changed` is the
   definition). Refreshed whole on every import, as any report moves its own row and the
   next year's.
+- `register_mismatches`: the reports whose members by type differ from the register that
+  year (`mismatched`). Refreshed whole on every import, after `register_years`.
+- `suspect_member_names`: members whose name holds a lead character of a misread encoding
+  (`suspects`). Refreshed for the clusters an import touches, like `register_years`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from collections.abc import Iterable
 from sqlalchemy import (Connection, Date, Float, Integer, Select, String, and_, cast, case, delete, distinct, func, insert, literal, or_, select,
                         union_all)
 
-from klynge.domain import COMPANY_TYPES, JUMP_FIELDS, KEPT_JUMP_FACTOR, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import COMPANY_TYPES, JUMP_FIELDS, KEPT_JUMP_FACTOR, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.encoding import MOJIBAKE_LEADS
 from klynge.reports.fields import SUMMED_FIELDS
 from klynge.store import schema
 
@@ -35,6 +40,8 @@ P = schema.programme_periods
 Y = schema.register_years
 S = schema.level_sums
 J = schema.year_changes
+MM = schema.register_mismatches
+SN = schema.suspect_member_names
 COUNT_COLUMNS = ["cluster_id", "year", *(t.report_field for t in MEMBER_TYPES), "core_members", "core_companies"]
 SUM_COLUMNS = ["report_year", "level", "region", "sector", "clusters", *SUMMED_FIELDS]
 YEARS_KEY = "register_years"  # in `meta`: the years `register_years` covers, "2019-2025"
@@ -102,6 +109,23 @@ def changed(factor: float = KEPT_JUMP_FACTOR) -> Select:
     return union_all(*parts)
 
 
+def mismatched() -> Select:
+    """The reports whose members by type differ from their cluster's register (as
+    `register_years` counts it) in the report's year; clusters with no register that year
+    have none."""
+    return select(R.c.id.label("report_id")).select_from(
+        R.join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year))
+    ).where(or_(*(Y.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
+
+
+def suspects(cluster_ids: Iterable[int] | None = None) -> Select:
+    """The members (of the given clusters, or all) whose name holds a lead character of
+    UTF-8 read as Windows-1252 (`encoding.MOJIBAKE_LEADS`)."""
+    query = select(M.c.id.label("member_id"), M.c.cluster_id).where(
+        or_(*(M.c.name.contains(lead, autoescape=True) for lead in MOJIBAKE_LEADS)))
+    return query if cluster_ids is None else query.where(M.c.cluster_id.in_(list(cluster_ids)))
+
+
 def covered_years(conn: Connection) -> tuple[int, int] | None:
     """The years `register_years` holds (None: none yet)."""
     text = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == YEARS_KEY)).scalar()
@@ -118,6 +142,21 @@ def refresh(conn: Connection, cluster_ids: Iterable[int] | None = None) -> None:
     conn.execute(insert(S).from_select(SUM_COLUMNS, summed()))
     conn.execute(delete(J))
     conn.execute(insert(J).from_select(["report_id", "field", "before_id", "change"], changed()))
+    conn.execute(delete(MM))
+    conn.execute(insert(MM).from_select(["report_id"], mismatched()))
+    _refresh_suspects(conn, cluster_ids)
+
+
+def _refresh_suspects(conn: Connection, cluster_ids: Iterable[int] | None) -> None:
+    if cluster_ids is None:
+        conn.execute(delete(SN))
+        conn.execute(insert(SN).from_select(["member_id", "cluster_id"], suspects()))
+        return
+    ids = sorted(set(cluster_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        conn.execute(delete(SN).where(SN.c.cluster_id.in_(chunk)))
+        conn.execute(insert(SN).from_select(["member_id", "cluster_id"], suspects(chunk)))
 
 
 def _refresh_registers(conn: Connection, cluster_ids: Iterable[int] | None) -> None:

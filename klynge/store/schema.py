@@ -250,6 +250,28 @@ year_changes = Table(
     Index("ix_year_changes_change", "change"),
 )
 
+# Derived from `annual_reports` and `register_years`: the reports whose members by type
+# differ from their cluster's register in the report's year (a data-quality finding). The
+# data-quality page reads these few rows instead of comparing every report with its register.
+# Written only by `klynge.store.derived.refresh`, at the end of every import.
+register_mismatches = Table(
+    "register_mismatches",
+    metadata,
+    Column("report_id", Integer, ForeignKey("annual_reports.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Derived from `members`: the members whose name holds a lead character of UTF-8 read as
+# Windows-1252 (`klynge.encoding.MOJIBAKE_LEADS`), from which the data-quality check picks the
+# garbled names. Searching every member's name on each visit reads the whole register.
+# Written only by `klynge.store.derived.refresh`, for the clusters an import touches.
+suspect_member_names = Table(
+    "suspect_member_names",
+    metadata,
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_suspect_member_names_cluster_id", "cluster_id"),
+)
+
 # The programme's rules (klynge.rules): money per level and year, the levels' time limits,
 # the qualification thresholds and the ESCA label's validity, each with its source. A rule
 # holds from `valid_from` until a later version of the same key and scope; a NULL value is
