@@ -7,6 +7,7 @@ filters once (bound to the URL), shows the demo banner, and runs the chosen page
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -15,10 +16,13 @@ from klynge.ui.pages import PAGES, store_filter
 from klynge.ui.texts import language_switch, t
 
 log = logging.getLogger("klynge.dashboard")
+# Served by the app itself (a ":material/..." icon would be fetched from an outside font host
+# on every page load); klynge.devtools.draw_favicon draws it.
+FAVICON = Path(__file__).resolve().parent / "klynge" / "ui" / "assets" / "favicon.png"
 
 # The language comes first: every text after it, the page titles included, is in it.
 language_switch()
-st.set_page_config(page_title=t("app.title"), page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 
 sections: dict[str, list] = {}
 for page in PAGES:

@@ -2,7 +2,8 @@
 
 `streamlit_server` starts `streamlit run dashboard.py` on a free port and waits until it
 answers; `launch_chromium` starts Debian's Chromium through Playwright (never a browser
-Playwright downloads). Nothing in the product imports this module.
+Playwright downloads). `draw_favicon` redraws the app's favicon. Nothing in the product
+imports this module.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = REPO_ROOT / "dashboard.py"
+FAVICON = REPO_ROOT / "klynge" / "ui" / "assets" / "favicon.png"  # dashboard.py's page_icon
+NAVY = "#27476e"  # the theme's primaryColor
 
 CHROMIUM = os.environ.get("KLYNGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -55,12 +58,14 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60, log: Path | None = None) -> Iterator[Server]:
-    """A running `streamlit run dashboard.py` on a free port of 127.0.0.1, with `env` added to
-    this process's environment; its output goes to `log` (a temporary file when not given).
-    Raises RuntimeError, with the end of the log, when it does not answer within `timeout`."""
+def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60, log: Path | None = None,
+                     script: Path = DASHBOARD) -> Iterator[Server]:
+    """A running `streamlit run dashboard.py` (or another `script`) on a free port of
+    127.0.0.1, with `env` added to this process's environment; its output goes to `log` (a
+    temporary file when not given). Raises RuntimeError, with the end of the log, when it
+    does not answer within `timeout`."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD), "--server.headless", "true",
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                # Others may edit the source while a server runs; no watcher, no reruns, less CPU.
                "--server.fileWatcherType", "none"]
@@ -111,3 +116,40 @@ def wait_for_app(page, timeout_ms: int = 60_000, settle_ms: int = 800) -> None:
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
     if settle_ms:
         page.wait_for_timeout(settle_ms)
+
+
+# Every chart has been drawn (Vega-Lite draws into an SVG or a canvas after the script ends).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+    .every(chart => chart.querySelector('svg.marks, canvas.marks'))"""
+
+
+def wait_for_charts(page, timeout_ms: int = 30_000) -> None:
+    """Wait until every chart on the page has been drawn."""
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
+
+
+def draw_favicon(path: Path = FAVICON, size: int = 64) -> Path:
+    """The app's favicon: a hub (a node joined to five around it) in navy on a transparent
+    square, as a PNG the app serves itself (a `:material/...` page icon makes every page
+    load fetch it from an outside font host). Drawn four times larger and scaled down, for
+    smooth edges. Run `python -c "from klynge.devtools import draw_favicon; draw_favicon()"`
+    after changing it."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    scale = 4
+    side = size * scale
+    image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    centre = side / 2
+    orbit, node, hub, spoke = side * 0.36, side * 0.105, side * 0.165, round(side * 0.055)
+    nodes = [(centre + orbit * math.cos(math.radians(a)), centre + orbit * math.sin(math.radians(a)))
+             for a in range(-90, 270, 72)]
+    for x, y in nodes:
+        draw.line([(centre, centre), (x, y)], fill=NAVY, width=spoke)
+    for (x, y), radius in [*((xy, node) for xy in nodes), ((centre, centre), hub)]:
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=NAVY)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.resize((size, size), Image.Resampling.LANCZOS).save(path, optimize=True)
+    return path

@@ -1,6 +1,10 @@
 """The dashboard in headless Chromium: one `streamlit run dashboard.py` per test session on
 its own demo database, one Chromium, a fresh browser context per test.
 
+No request leaves the dashboard's own origin: every context the tests open (through the
+`chromium` fixture) aborts any request to another origin, and the test during which one was
+made fails at teardown with the list (see `OutsideRequests`).
+
 Without the Playwright package or Debian's Chromium the browser tests are skipped, except in
 CI (CI=true), where that is a failure. `pytest -m "not browser"` leaves them out.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -82,11 +87,106 @@ def playwright_session():
         yield playwright
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # where streamlit_server runs the dashboard
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of `url`, with a WebSocket's scheme as its page's (ws -> http)."""
+    parts = urlsplit(url)
+    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{parts.hostname}:{port}"
+
+
+class OutsideRequests:
+    """Watches browser contexts: a context's own origins are those of the dashboard pages its
+    tabs open (a main-frame navigation to a server on this machine); any other request is
+    recorded, and aborted so that nothing waits on a network that is not there (a WebSocket
+    to another origin is recorded). `take()` hands over what was recorded since the last
+    call."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self._taken = 0
+
+    def watch(self, context) -> None:
+        own: set[str] = set()
+
+        def route(route, request):
+            if request.is_navigation_request() and urlsplit(request.url).hostname in LOOPBACK and _in_main_frame(request):
+                own.add(origin(request.url))
+            if origin(request.url) in own:
+                route.continue_()
+            else:
+                self.urls.append(request.url)
+                route.abort("blockedbyclient")
+
+        def watch_page(page):
+            page.on("websocket", lambda socket: origin(socket.url) in own or self.urls.append(socket.url))
+
+        context.route("**/*", route)
+        context.on("page", watch_page)
+        for page in context.pages:
+            watch_page(page)
+
+    def take(self) -> list[str]:
+        new, self._taken = self.urls[self._taken:], len(self.urls)
+        return new
+
+
+def _in_main_frame(request) -> bool:
+    try:
+        return request.frame.parent_frame is None
+    except Exception:  # noqa: BLE001 - Playwright has no frame for some navigations (e.g. a popup's first)
+        return False
+
+
+OUTSIDE_REQUESTS = OutsideRequests()
+
+
+class WatchedBrowser:
+    """The browser, with every context it opens watched by OUTSIDE_REQUESTS."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        OUTSIDE_REQUESTS.watch(context)
+        return context
+
+    def new_page(self, **options):
+        """A page in a new watched context (closed with the browser)."""
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def outside_requests() -> OutsideRequests:
+    """The record of outside requests, for a test that checks the guard itself."""
+    return OUTSIDE_REQUESTS
+
+
+@pytest.fixture(autouse=True)
+def no_outside_requests():
+    """Fails the test when a request left the dashboard's origin while it ran (or while the
+    fixtures it uses were set up)."""
+    yield
+    outside = OUTSIDE_REQUESTS.take()
+    if outside:
+        pytest.fail(f"{len(outside)} request(s) left the dashboard's origin (aborted): " + ", ".join(sorted(set(outside))[:10]),
+                    pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def chromium(playwright_session):
     browser = launch_chromium(playwright_session)
-    yield browser
+    yield WatchedBrowser(browser)
     browser.close()
+    outside = OUTSIDE_REQUESTS.take()  # made after the last test's teardown
+    assert not outside, f"requests left the dashboard's origin (aborted): {sorted(set(outside))[:10]}"
 
 
 @pytest.fixture(scope="session")
