@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import coldstart, importing, members, parsing, scales  # noqa: E402
+from bench import browser, coldstart, importing, members, parsing, scales  # noqa: E402
 
 PHASES = ("import", "parse", "cold", "warm", "members")
 # The sizes of the members import whose peak memory must not grow with the file (issue 11).
@@ -36,6 +36,7 @@ HELLO_TARGET = 20
 BARE_TARGET = 2.0
 SQL_BARE_TARGET = 1.5
 SQL_FLOOR_TARGET_MS = 100
+BROWSER_TARGET = 2.0  # a new visitor's key figures against a bare app's chart
 TARGETS = {
     "parse_files_per_s": (">=", 2000),
     "cold_start_s": ("<=", 3.0),
@@ -86,11 +87,11 @@ def warm(url: str, reruns: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(scale: str, engine: str, reruns: int, skip: set[str]) -> dict:
+def run(scale: str, engine: str, reruns: int, skip: set[str], in_browser: bool = False) -> dict:
     data = scales.ensure_data(scale, log)
     # Every key of the JSON is there even when a phase is skipped (then null).
     result: dict = {"scale": scale, "engine": engine, "parse_files_per_s": None, "import_rows_per_s": None,
-                    "cold_start_s": None, "peak_rss_mb": None, "hello_ms": None, "speedup_vs_naive": None, "pages": [], "members_import": []}
+                    "cold_start_s": None, "peak_rss_mb": None, "hello_ms": None, "speedup_vs_naive": None, "browser": None, "pages": [], "members_import": []}
     details: dict = {}
     if "import" not in skip:
         details["import"] = importing.measure(scale, engine, data, log)
@@ -116,6 +117,9 @@ def run(scale: str, engine: str, reruns: int, skip: set[str]) -> dict:
                            for page in measured["pages"]]
         hellos = sorted(page["hello_ms"] for page in measured["pages"] if page.get("hello_ms") is not None)
         result["hello_ms"] = hellos[len(hellos) // 2] if hellos else None
+    if in_browser:
+        log(f"a new visitor's first page in Chromium, {browser.ROUNDS} rounds beside a bare Streamlit app ...")
+        result["browser"] = browser.measure(url, ROOT, log)
     if "members" not in skip:
         result["members_import"] = [members.measure(rows, engine, log) for rows in MEMBER_ROWS]
     result["data"] = data_sizes(url)
@@ -177,6 +181,12 @@ def human(result: dict) -> str:
     for measured in result.get("members_import") or []:
         lines.append(f"members import, {measured['rows']:>9,} rows: {measured['rows_per_s']:>7,} rows/s, peak "
                      f"{measured['peak_rss_mb']:,} MB ({verdict(measured['peak_rss_mb'], ('<=', MEMBERS_PEAK_MB))} <= {MEMBERS_PEAK_MB} MB)")
+    first = result.get("browser")
+    if first:
+        lines += ["", f"a new visitor's first page (Chromium, median of {first['rounds']}): key figures drawn "
+                      f"{first['key_figures_ms']:.0f} ms, every chart drawn {first['all_drawn_ms']:.0f} ms; a bare Streamlit "
+                      f"app's chart {first['bare_app_ms']:.0f} ms; ratio {first['ratio']:.2f} "
+                      f"({verdict(first['ratio'], ('<=', BROWSER_TARGET))} <= {BROWSER_TARGET})"]
     naive = result.get("details", {}).get("naive")
     if naive:
         lines += ["", f"per-level sums for a filter: ours {naive['ours_ms']:.0f} ms (SQL), read_sql + pandas "
@@ -191,12 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--reruns", type=int, default=10, choices=range(1, 11), metavar="1..10",
                         help="filter changes timed per page (default 10)")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time a new visitor's first page in Chromium beside a bare Streamlit app")
     parser.add_argument("--skip", default="", help=f"comma-separated phases to leave out: {', '.join(PHASES)}")
     args = parser.parse_args(argv)
     skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     if skip - set(PHASES):
         parser.error(f"unknown phase(s): {', '.join(sorted(skip - set(PHASES)))}")
-    result = run(args.scale, args.engine, args.reruns, skip)
+    result = run(args.scale, args.engine, args.reruns, skip, args.browser)
     out = ROOT / "bench" / "results" / f"{args.scale}-{args.engine}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
