@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from klynge.domain import FIVE_POINT_MODEL, LEVEL_BY_CODE, MEMBER_TYPES
+from klynge.domain import FIVE_POINT_MODEL, LEVEL_BY_CODE, LEVEL_CODES, MEMBER_TYPES
 from klynge.rules import Rules
 
 # The key figures of the overview, in display order.
@@ -137,12 +137,33 @@ def key_figures(derived: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "figure", "value", "previous", "change"])
 
 
+def level_moves(reports: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per level, the clusters that moved up the programme's levels between `year - 1` and
+    `year`: `moved_up`, those that reported at the level in `year - 1` and at a higher level
+    in `year` (they leave the level by a promotion, not a loss); `moved_in`, those that
+    report at the level in `year` and reported at a lower level in `year - 1`. A cluster
+    counts only with a report in both years; "outside the programme" is no level to move to.
+    `reports` has `cluster_id`, `report_year` and `level` for both years, at every level."""
+    rank = {code: index for index, code in enumerate(LEVEL_CODES)}
+    before = reports.loc[reports["report_year"] == year - 1].set_index("cluster_id")["level"]
+    after = reports.loc[reports["report_year"] == year].set_index("cluster_id")["level"]
+    both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
+    higher = both["after"].map(rank) > both["before"].map(rank)  # missing ranks compare as False
+    moves = both[higher]
+    return pd.DataFrame({
+        "moved_up": moves.groupby("before").size(),
+        "moved_in": moves.groupby("after").size(),
+    }).reindex(LEVEL_CODES).fillna(0).astype(int).rename_axis("level")
+
+
 def totals(summary: pd.DataFrame) -> pd.DataFrame:
     """The per-level sums added up over the levels, per year."""
     if summary.empty:
         return summary
-    numeric = summary.drop(columns=["level"]).groupby("report_year", as_index=False).sum(numeric_only=True)
-    return numeric.assign(level="alle")
+    # Every column but the level as numbers: PostgreSQL's sums of integers arrive as Decimals
+    # (an object column), which `sum(numeric_only=True)` would drop.
+    numbers = summary.drop(columns=["level"]).apply(pd.to_numeric, errors="coerce")
+    return numbers.groupby("report_year", as_index=False).sum(min_count=1).assign(level="alle")
 
 
 def level_order(code: str) -> int:
@@ -208,3 +229,49 @@ def level_medians(reports: pd.DataFrame, figures: list[str], exclude: tuple[int,
     medians = medians.where(counts >= MIN_PEERS)
     counts.columns = [f"n_{figure}" for figure in figures]
     return pd.concat([medians, counts], axis=1).reset_index()[columns]
+
+
+# The theme pages' comparison of the levels: every cluster, the level's median and its total.
+# The row of the whole programme in `level_comparison` (the same code as `totals`).
+WHOLE_PROGRAMME = "alle"
+
+
+def cluster_values(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
+    """The clusters with a value of `figure` in `reports` (one year's), one row each:
+    `cluster_id`, `cluster`, `level` and `value`, the levels in order and the clusters by
+    value within a level. A cluster without a value (the field not reported, or a ratio whose
+    denominator is 0 or not set by the rules) is left out: it is not a zero."""
+    rows = reports.loc[reports[figure].notna(), ["cluster_id", "cluster", "level", figure]]
+    rows = rows.rename(columns={figure: "value"}).astype({"value": float})
+    rows["level_rank"] = rows["level"].map(level_order)
+    return rows.sort_values(["level_rank", "value", "cluster"]).drop(columns="level_rank").reset_index(drop=True)
+
+
+def level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Per level in `reports` (the reports of one year; levels in order), then for the whole
+    programme (`level` = `WHOLE_PROGRAMME`):
+    `clusters`, the reports; `n`, those with a value of `figure`; `median`, the median over
+    those n as `level_medians` takes it (missing where n < `MIN_PEERS`); and `total`, the
+    figure of the level as a whole: the sum over its clusters or, for a ratio (`ratio_of` =
+    its numerator and denominator columns), the sum of the numerators over the sum of the
+    denominators, as the per-level summary computes it (missing where the sum is 0 or a
+    denominator is not set, as programme money where the rules set no amount)."""
+    columns = ["level", "clusters", "n", "median", "total"]
+    if reports.empty:
+        return pd.DataFrame(columns=columns)
+    if reports["report_year"].nunique() > 1:
+        raise ValueError("level_comparison compares the reports of one year")
+    both = pd.concat([reports, reports.assign(level=WHOLE_PROGRAMME)], ignore_index=True)
+    medians = level_medians(both, [figure]).set_index("level")
+    grouped = both.groupby("level", sort=False)
+    if ratio_of is None:
+        total = grouped[figure].sum(min_count=1)
+    else:
+        numerator, denominator = ratio_of
+        unset = grouped[denominator].apply(lambda values: values.isna().any())
+        total = _divide(grouped[numerator].sum(), grouped[denominator].sum()).where(~unset)
+    out = pd.DataFrame({"clusters": grouped.size(), "n": medians[f"n_{figure}"], "median": medians[figure].astype(float),
+                        "total": total.astype(float)}).rename_axis("level").reset_index()
+    rank = out["level"].map(lambda code: 100 if code == WHOLE_PROGRAMME else level_order(code))
+    out = out.assign(rank=rank).sort_values("rank", kind="stable").drop(columns="rank").reset_index(drop=True)
+    return out.astype({"clusters": "int64", "n": "int64"})[columns]

@@ -1,16 +1,21 @@
-"""Aktiviteter: activities and unique participants per level, participants per activity,
-and the clusters ranked."""
+"""Aktiviteter: activities and unique participants per cluster at each level, then per level
+over the years, participants per activity, and the clusters ranked."""
 
 import streamlit as st
 
 from klynge import metrics
 from klynge.ui import charts, components, data
+from klynge.ui import format as fmt
+from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.activities")
 year = require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
+reports = data.reports(flt.with_(years=(year, year)), columns=metrics.ACTIVITY_FIELDS)  # only what it shows
+# First what a typical cluster at each level does, then the totals per level and for the programme.
+show_comparison(reports, [Figure("activities_organised"), Figure("activities_unique_participants")], year, t("page.activities"))
 
 st.caption(t("activities.caption"))
 left, right = st.columns(2)
@@ -23,19 +28,20 @@ with right:
                                           beside=2),
                     width="stretch")
 
-st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + t("glossary.see"))
+st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
 st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio"),
                 width="stretch")
+charts.note_few_clusters(summary, "participants_per_activity")
 
-st.subheader(t("activities.ranking", year=year), help=t("glossary.see"))
-reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=metrics.ACTIVITY_FIELDS))  # only what it ranks
+st.subheader(t("activities.ranking", year=year), help=components.see_glossary())
+reports = require_rows(reports)
 ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
 choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                               key="rangering", bind="query-params") or ranked_by[0]
 per_cluster = reports.assign(participants_per_activity=metrics.participants_per_activity(reports))
 top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
 if len(per_cluster) > len(top):
-    st.caption(t("chart.largest", shown=len(top), total=len(per_cluster)))
+    st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(per_cluster))))
 st.altair_chart(charts.cluster_ranking(top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count"),
                 width="stretch")
 listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[

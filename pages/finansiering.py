@@ -1,11 +1,14 @@
-"""Finansiering: national and EU money triggered, the programme money beside it and the
-leverage, and the projects by category and financing."""
+"""Finansiering: first the money a cluster at each level triggers, in kroner and per
+programme krone; then national and EU money triggered per level, the programme money beside
+it and the leverage, and the projects by category and financing."""
 
 import streamlit as st
 
 from klynge import metrics
 from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
+from klynge.ui import format as fmt
+from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -24,6 +27,14 @@ def unset_source(rules, level: str, year: int) -> str:
 flt, options = start("page.funding")
 year = require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
+rules = data.rules()
+reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
+per_cluster = metrics.with_derived(reports, rules) if not reports.empty else reports
+# First what a typical cluster at each level triggers, in kroner and per programme krone;
+# then the totals per level and for the programme.
+show_comparison(per_cluster, [Figure("funding_triggered_mnok", "mnok"),
+                              Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))],
+                year, t("page.funding"), note=t("levels.leverage_note"))
 
 st.caption(t("funding.caption"))
 left, right = st.columns(2)
@@ -34,17 +45,16 @@ with right:
     components.indicator_heading("funding_eu_mnok", " (MNOK)")
     st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2), width="stretch")
 
-st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + t("glossary.see"))
+st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + components.see_glossary())
 st.caption(t("funding.rules"))
 this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
-rules = data.rules()
 # Where a rule sets no amount, the figures say "–"; say why, with the rule's source.
 unset = this_year[this_year["programme_money_mnok"].isna()]
 for source, levels in unset.groupby(unset["level"].map(lambda level: unset_source(rules, level, year)))["level"]:
     st.caption(t("funding.not_set", levels=", ".join(level_label(level) for level in levels), source=source))
 beyond = int(this_year["clusters_beyond_limit"].sum()) if "clusters_beyond_limit" in this_year else 0
 if beyond:
-    st.caption(t("funding.beyond_limit", count=beyond))
+    st.caption(t("funding.beyond_limit", count=fmt.integer(beyond)))
 columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
 units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
          "programme_money_mnok": "mnok", "leverage": "ratio"}
@@ -54,13 +64,13 @@ components.table(this_year.assign(level=this_year["level"].map(level_label))[["l
 components.indicator_heading("leverage")
 st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
                 width="stretch")
+charts.note_few_clusters(summary[summary["programme_money_mnok"] > 0], "leverage")
 
 st.markdown(f"**{t('funding.per_cluster', year=year)}**")
-reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
-if not reports.empty:
-    per_cluster = metrics.with_derived(reports, rules).sort_values("funding_triggered_mnok", ascending=False)
-    per_cluster = per_cluster.assign(level=per_cluster["level"].map(level_label))
-    components.table(components.with_profile_links(per_cluster[["cluster", "level", *columns[1:]]]),
+if not per_cluster.empty:
+    listing = per_cluster.sort_values("funding_triggered_mnok", ascending=False)
+    listing = listing.assign(level=listing["level"].map(level_label))
+    components.table(components.with_profile_links(listing[["cluster", "level", *columns[1:]]]),
                      t("funding.clusters_file", year=year), units=units, labels=labels)
 
 st.subheader(t("funding.projects", year=year))
@@ -70,7 +80,7 @@ if not reports.empty:
     projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
     for column, financing in zip(st.columns(2), ("programme", "other")):
         with column:
-            st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + t("glossary.see"))
+            st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + components.see_glossary())
             st.altair_chart(charts.project_bars(projects[projects["financing"] == financing]), width="stretch")
     projects["level"] = projects["level"].map(level_label)
     wide = projects.assign(

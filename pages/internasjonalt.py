@@ -1,11 +1,15 @@
-"""Internasjonalt: new international activities, internationalisation projects, projects
+"""Internasjonalt: first the international activities and projects of a cluster at each
+level; then new international activities, internationalisation projects, projects
 with international partners, collaborations with international clusters, and the
 activity descriptions as searchable text."""
 
 import streamlit as st
 
 from klynge import metrics
+from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
+from klynge.ui import format as fmt
+from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.safe import plain
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
@@ -14,6 +18,12 @@ from klynge.ui.texts import figure_label, level_label, t
 flt, options = start("page.international")
 year = require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
+# First what a typical cluster at each level does abroad, then the totals per level and for the programme.
+# (Internationalisation projects are derived from the project fields: all the summed ones are read.)
+reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
+per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty else reports
+show_comparison(per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
+
 components.indicator_heading("international_activities_new")
 st.altair_chart(charts.level_year_bars(summary, "international_activities_new", figure_label("international_activities_new")),
                 width="stretch")
@@ -30,6 +40,7 @@ with right:
 components.indicator_heading("international_cluster_collaborations")
 st.altair_chart(charts.level_trend(summary, "international_cluster_collaborations",
                                    figure_label("international_cluster_collaborations")), width="stretch")
+charts.note_few_clusters(summary, "international_cluster_collaborations")
 
 columns = ["international_activities_new", "intl_projects", "with_international_partners", "international_cluster_collaborations"]
 table = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
@@ -44,12 +55,12 @@ SHOWN = 30
 FIELDS = ("international_activities_new", "international_activities_description")
 found = data.report_texts(flt, *FIELDS, query or "", SHOWN)
 matches = int(found["matches"].iloc[0]) if not found.empty else 0
-st.caption(t("international.matches", count=matches))
+st.caption(t("international.matches", count=fmt.integer(matches)))
 for row in found.itertuples():
     with st.expander(f"{plain(row.cluster)} · {row.report_year} · {level_label(row.level)}", expanded=bool(query)):
         st.text(row.international_activities_description, width="stretch")  # as written, no Markdown
 if matches > SHOWN:
-    st.caption(t("international.more", count=matches - SHOWN))
+    st.caption(t("international.more", count=fmt.integer(matches - SHOWN)))
 labels = {"cluster": t("col.cluster"), "report_year": t("col.year"), "level": t("col.level"),
           "international_activities_new": figure_label("international_activities_new"),
           "international_activities_description": t("col.description")}

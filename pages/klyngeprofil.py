@@ -7,9 +7,10 @@ import streamlit as st
 from klynge import metrics
 from klynge.queries import Filter
 from klynge.ui import charts, cluster_charts, components, data
+from klynge.ui import format as fmt
 from klynge.ui.pages import start
 from klynge.ui.safe import plain
-from klynge.ui.texts import figure_label, level_label, member_type_label, t
+from klynge.ui.texts import figure_label, level_label, member_type_label, sector_label, t
 
 flt, options = start("page.profile")
 names = dict(options.clusters)
@@ -18,12 +19,17 @@ if not names:
     st.stop()
 # The clusters chosen in the sidebar come first; the profile can show any cluster.
 candidates = list(flt.clusters) + [cid for cid in names if cid not in flt.clusters]
-default = 0 if len(flt.clusters) == 1 else None
-cluster_id = st.selectbox(t("profile.choose"), candidates, index=default, format_func=lambda cid: names.get(cid, str(cid)),
-                          key=components.PROFILE_KEY, bind="query-params", placeholder=t("profile.placeholder"))
-if cluster_id is None:
-    st.info(t("profile.none_chosen"), icon=":material/badge:")
-    st.stop()
+chosen = st.selectbox(t("profile.choose"), candidates, index=None, format_func=lambda cid: names.get(cid, str(cid)),
+                      key=components.PROFILE_KEY, bind="query-params", placeholder=t("profile.placeholder"))
+if chosen is None:
+    # Nothing chosen: the largest cluster of the filter (of the sidebar's clusters, when it names some).
+    largest = cluster_charts.default_profile(data.register_counts(flt))
+    if largest is None:
+        st.info(t("profile.none_chosen"), icon=":material/badge:")
+        st.stop()
+    st.caption(t("profile.default", members=fmt.integer(largest["members_total"]), year=int(largest["year"])),
+               help=t("profile.default_help"))
+cluster_id = int(largest["cluster_id"]) if chosen is None else chosen
 
 info = data.clusters(Filter(clusters=(cluster_id,)))
 history = metrics.with_derived(data.cluster_history(cluster_id), data.rules())
@@ -41,14 +47,14 @@ def esca_text(row) -> str | None:
 st.header(plain(cluster["cluster"]))
 facts = [
     (t("col.level"), level_label(cluster["level"]) + (f" · {cluster['brand']}" if isinstance(cluster["brand"], str) else "")),
-    (t("col.region"), cluster["region"]), (t("col.sector"), cluster["sector"]), (t("col.orgnr"), cluster["orgnr"]),
+    (t("col.region"), cluster["region"]), (t("col.sector"), sector_label(cluster["sector"])), (t("col.orgnr"), cluster["orgnr"]),
     (t("col.esca"), esca_text(cluster)),
 ]
 for column, (label, value) in zip(st.columns(len(facts)), facts):
     column.markdown(f"**{label}**")
     column.text(value if isinstance(value, str) and value else "–")
 if isinstance(cluster["website"], str) and cluster["website"]:
-    st.caption(plain(cluster["website"]))
+    st.markdown(plain(cluster["website"]))  # not a caption: a link in a caption's grey is below 4.5:1
 
 st.subheader(t("profile.levels"))
 if periods.empty:
@@ -75,15 +81,16 @@ else:
                      if n < metrics.MIN_PEERS)
     if too_few:
         st.caption(t("profile.too_few", years=", ".join(map(str, too_few)), minimum=metrics.MIN_PEERS))
-    grid = st.columns(2)
     for index, figure in enumerate(figures):
+        if index % 2 == 0:
+            row = st.columns(2)  # a row at a time: on a phone the charts stay in order
         unit = "mnok" if figure.endswith("_mnok") else "count"
         frame = pd.concat([
             history[["report_year", figure]].rename(columns={figure: "value"}).assign(series="cluster", n=1),
             own_level[["report_year", figure, f"n_{figure}"]].rename(columns={figure: "value", f"n_{figure}": "n"})
             .assign(series="median"),
         ])
-        with grid[index % 2]:
+        with row[index % 2]:
             components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
             st.altair_chart(cluster_charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
     table = history[["report_year", "level", *figures]].assign(level=history["level"].map(level_label))
@@ -100,7 +107,7 @@ else:
     counts = data.register_counts(Filter(clusters=(cluster_id,), years=(last_year, last_year)))
     composition = metrics.member_composition(counts, ["cluster"])
     st.caption(t("profile.members_caption", year=last_year, count=len(register)),
-               help=t("definition.member_types") + "\n\n" + t("glossary.see"))
+               help=t("definition.member_types") + "\n\n" + components.see_glossary())
     st.altair_chart(charts.composition(composition, "cluster", t("chart.cluster"), horizontal=True), width="stretch")
     shown = register.assign(member_type=register["member_type"].map(member_type_label),
                             core_member=register["core_member"].map(lambda core: t("common.yes") if core else t("common.no")))[

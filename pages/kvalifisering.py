@@ -11,7 +11,7 @@ from klynge import qualification as q
 from klynge.ui import components, data
 from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, require_year, start
-from klynge.ui.texts import level_label, t
+from klynge.ui.texts import level_label, source_text, t
 
 flt, options = start("page.qualification")
 year = require_year(flt, options)
@@ -56,8 +56,8 @@ def requirement(target: str, key: str) -> str:
 def sources(key: str) -> str:
     """Where a criterion comes from: its thresholds' rules in force in the year, or its basis."""
     found = {rules.rule(f"min_{key}", target, year) for target in q.TARGETS if (target, key) in by_target}
-    texts = sorted({rule.source for rule in found if rule is not None}
-                   | {c.basis for (_, k), c in by_target.items() if k == key and c.basis})
+    texts = sorted({source_text(rule.source) for rule in found if rule is not None}
+                   | {source_text(c.basis) for (_, k), c in by_target.items() if k == key and c.basis})
     return "; ".join(texts) or "–"
 
 

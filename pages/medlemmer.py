@@ -1,10 +1,13 @@
-"""Medlemmer: composition by member type, five-point coverage, partners, gender balance."""
+"""Medlemmer: first the members of a cluster at each level; then composition by member type,
+five-point coverage, partners, gender balance."""
 
 import streamlit as st
 
 from klynge import metrics
 from klynge.domain import FIVE_POINT_MODEL, MEMBER_COUNT_FIELDS
 from klynge.ui import charts, components, data
+from klynge.ui import format as fmt
+from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, member_type_label, t
 
@@ -13,26 +16,32 @@ year = require_year(flt, options)
 # The figures this page shows, not all of them: 5,000 reports of 16 columns, not 44.
 FIELDS = (*MEMBER_COUNT_FIELDS, "members_total", "partners_total", *metrics.GENDER_FIELDS)
 reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=FIELDS))
-st.caption(t("members.caption", year=year))
+# First what a typical cluster at each level has, then the totals per level and for the programme.
+show_comparison(reports, [Figure("members_total")], year, t("page.members"))
 
 st.subheader(t("members.composition"))
+st.caption(t("members.caption", year=year))
 # Shares first: counts per level mostly show how many clusters a level has.
 measure = st.segmented_control(t("members.measure"), ["share", "members"], default="share",
                                format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "share"
 by_level = metrics.member_composition(reports, ["level"])
 by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
-by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(level_label)
-st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
-st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=charts.level_label_order()),
-                width="stretch")
-st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + t("glossary.see"))
+# Each level's name with its n, the clusters whose members make its shares.
+clusters = reports.groupby("level").size()
+with_n = {code: t("levels.axis_label", level=level_label(code), n=fmt.integer(clusters[code])) for code in clusters.index}
+by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(with_n)
+st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
+order = [with_n[code] for code in sorted(with_n, key=metrics.level_order)]
+st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=order), width="stretch")
+st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
 # A bar per cluster stops being readable (and fast) beyond a few dozen: the largest are drawn.
 largest = reports.nlargest(charts.MAX_CLUSTER_BARS, "members_total")
 if len(reports) > len(largest):
-    st.caption(t("chart.largest", shown=len(largest), total=len(reports)))
+    st.caption(t("chart.largest", shown=fmt.integer(len(largest)), total=fmt.integer(len(reports))))
 by_cluster = metrics.member_composition(largest, ["cluster"])
 st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
-table = by_level.pivot_table(index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
+table = by_level.assign(level=by_level["level_code"].map(level_label)).pivot_table(
+    index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
 table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]
 # Beside the types, the one figure for members per level (the reports' totals), as on every page.
 totals = reports.groupby("level")["members_total"].sum()
@@ -40,16 +49,19 @@ table[t("figure.members_total")] = [totals[code] for code in by_level.drop_dupli
 components.table(table, t("members.composition_file", year=year),
                  units={c: "count" for c in table.columns if c != t("col.level")})
 
-st.subheader(t("members.five_point"), help=t("help.five_point") + "\n\n" + t("glossary.see"))
+st.subheader(t("members.five_point"), help=t("help.five_point") + "\n\n" + components.see_glossary())
 st.caption(t("members.five_point_caption", year=year))
 register = data.register_counts(flt.with_(years=(year, year)))
 register = register[register["members_total"] > 0]
 if register.empty:
     st.info(t("members.no_register"))
 else:
+    # The clusters that lack a type first, then by name: those are the ones to look at.
     coverage = metrics.five_point_coverage(register)
+    coverage = coverage.sort_values(["covered", "cluster"], key=lambda c: c < len(FIVE_POINT_MODEL) if c.name == "covered" else c,
+                                    ascending=[False, True], kind="stable")
     lacking = coverage[coverage["covered"] < len(FIVE_POINT_MODEL)]
-    st.metric(t("members.lacking"), f"{len(lacking)} / {len(coverage)}", help=t("help.five_point"))
+    st.metric(t("members.lacking"), f"{fmt.integer(len(lacking))} / {fmt.integer(len(coverage))}", help=t("help.five_point"))
     points = {code: label_key for code, label_key in FIVE_POINT_MODEL}
     shown = coverage.assign(
         level=coverage["level"].map(level_label),
@@ -62,7 +74,7 @@ else:
                 "missing": t("col.points_missing"), **{code: t(f"five_point.{code}") for code in points}},
     )
 
-st.subheader(t("members.partners"), help=t("definition.partners_total") + "\n\n" + t("glossary.see"))
+st.subheader(t("members.partners"), help=t("definition.partners_total") + "\n\n" + components.see_glossary())
 summary = data.summary_with_derived(flt)
 st.altair_chart(charts.level_year_bars(summary, "partners_total", t("figure.partners_total")), width="stretch")
 
@@ -72,11 +84,12 @@ left, right = st.columns(2)
 with left:
     components.indicator_heading("steering_women_share")
     st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent",
-                                       beside=2), width="stretch")
+                                       beside=2, y_domain=[0, 1]), width="stretch")
 with right:
     components.indicator_heading("mgmt_women_share")
     st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent",
-                                       beside=2), width="stretch")
+                                       beside=2, y_domain=[0, 1]), width="stretch")
+charts.note_few_clusters(summary, "steering_women_share")
 per_cluster = reports.assign(**metrics.women_shares(reports))
 gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[
     ["cluster", "level", "partners_total", "steering_members", "steering_women", "steering_women_share",

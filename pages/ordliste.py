@@ -10,7 +10,7 @@ from klynge.rules import RULE_UNITS
 from klynge.ui import components, data
 from klynge.ui import format as fmt
 from klynge.ui.pages import start
-from klynge.ui.texts import field_label, figure_label, level_label, t
+from klynge.ui.texts import field_label, figure_label, level_label, source_text, t
 
 start("page.glossary")
 st.caption(t("glossary.caption"))
@@ -69,7 +69,8 @@ if not rules.empty:
               else f"{fmt.number(value, 0 if float(value).is_integer() else 1)} {unit_label(unit)}"
               for value, unit in zip(rules["value"], rules["unit"])]
     shown = rules.assign(rule=rules["rule"].map(lambda key: t(f"rule.{key}")), scope=rules["scope"].map(scope_label),
-                         value=values, note=rules["note"].replace("", "–"))
+                         value=values, source=rules["source"].map(source_text),
+                         note=rules["note"].map(source_text).replace("", "–"))
     components.table(shown[["rule", "scope", "valid_from", "value", "source", "note"]], t("glossary.rules_file"),
                      height="content", labels={name: t(f"glossary.rules_{name}") for name in
                                                ("rule", "scope", "valid_from", "value", "source", "note")})

@@ -1,12 +1,14 @@
-"""Oversikt: key figures per level for the chosen year, the trend, and the clusters."""
+"""Oversikt: the key figures of the whole selection and per level for the chosen year, the
+clusters that moved up a level, the trend, and the clusters."""
 
 import streamlit as st
 
 from klynge import metrics
+from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, require_year, start
-from klynge.ui.texts import figure_label, level_label, t
+from klynge.ui.texts import figure_label, level_label, sector_label, t
 
 flt, options = start("page.overview")
 year = require_year(flt, options)
@@ -18,27 +20,64 @@ if flt.years is None or flt.years[0] < year:
 else:
     summary = data.summary_with_derived(flt.with_(years=(year - 1, year)))
 figures = metrics.key_figures(summary, year)
-this_year = require_rows(figures[figures["value"].notna()])
-
+require_rows(figures[figures["value"].notna()])
 st.caption(t("overview.caption", year=year, previous=year - 1))
-FORMAT = {"funding_triggered_mnok": lambda v: fmt.mnok(v, 0 if v >= 100 else 1)}
-for level in sorted(this_year["level"].unique(), key=metrics.level_order):
-    rows = figures[figures["level"] == level].set_index("figure")
-    with st.container(border=True):
-        st.markdown(f"**{level_label(level)}**")
-        for column, figure in zip(st.columns(len(metrics.KEY_FIGURES)), metrics.KEY_FIGURES):
-            row = rows.loc[figure]
-            unit = "MNOK" if figure == "funding_triggered_mnok" else ""
-            column.metric(t(f"metric.{figure}"), FORMAT.get(figure, fmt.integer)(row["value"]),
-                          delta=fmt.metric_delta(row["change"], 1 if unit else 0, unit), help=t(f"help.{figure}"))
 
-st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + t("glossary.see"))
+
+def tile_value(figure: str, value: float) -> str:
+    if figure == "funding_triggered_mnok":
+        return fmt.mnok(value, 0 if value >= 100 else 1)
+    return fmt.integer(value)
+
+
+# The whole selection: five tiles, not five per level (25 tiles stack to a long page on a phone).
+whole = metrics.key_figures(metrics.totals(summary), year).set_index("figure")
+# A level's figures fall when its clusters move up: with only some levels chosen, a change is
+# not good or bad in itself, so it is shown without colour.
+every_level = not flt.levels or set(flt.levels) >= {*LEVEL_CODES, OUTSIDE_LEVEL}
+with st.container(border=True):
+    st.markdown(f"**{t('overview.whole')}**")
+    for column, figure in zip(st.columns(len(metrics.KEY_FIGURES)), metrics.KEY_FIGURES):
+        row = whole.loc[figure]
+        unit = "MNOK" if figure == "funding_triggered_mnok" else ""
+        column.metric(t(f"metric.{figure}"), tile_value(figure, row["value"]),
+                      delta=fmt.metric_delta(row["change"], 1 if unit else 0, unit), help=t(f"help.{figure}"),
+                      delta_color="normal" if every_level else "off")
+    if not every_level:
+        st.caption(t("overview.grey_deltas"))
+
+# Per level: one row each, with the clusters that moved up between the two years.
+moves = metrics.level_moves(data.reports(flt.with_(levels=(), years=(year - 1, year)), columns=()), year)
+st.markdown(f"**{t('overview.per_level')}**")
+wide = figures.pivot(index="level", columns="figure", values="value").reset_index()
+wide = wide.sort_values("level", key=lambda codes: codes.map(metrics.level_order))
+change = figures[figures["figure"] == "clusters"].set_index("level")["change"]
+per_level = wide.assign(
+    change=wide["level"].map(change),
+    moved_up=wide["level"].map(moves["moved_up"]),
+    moved_in=wide["level"].map(moves["moved_in"]),
+    level=wide["level"].map(level_label),
+)[["level", "clusters", "change", "moved_up", "moved_in", *metrics.KEY_FIGURES[1:]]]
+components.table(
+    per_level, t("overview.levels_file", year=year),
+    units={"clusters": "count", "change": "count", "moved_up": "count", "moved_in": "count", "members_total": "count",
+           "activities_unique_participants": "count", "funding_triggered_mnok": "mnok", "international_activities_new": "count"},
+    labels={"level": t("col.level"), "change": t("overview.col.change", previous=year - 1),
+            "moved_up": t("overview.col.moved_up"), "moved_in": t("overview.col.moved_in"),
+            **{figure: t(f"metric.{figure}") for figure in metrics.KEY_FIGURES}},
+)
+moved = int(moves["moved_up"].sum())
+if moved:
+    st.caption(t("overview.moves", count=moved, previous=year - 1, year=year))
+
+st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + components.see_glossary())
 choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, default=metrics.KEY_FIGURES[0],
                               format_func=figure_label, key="trend", bind="query-params")
 choice = choice or metrics.KEY_FIGURES[0]
 unit = "mnok" if choice == "funding_triggered_mnok" else "count"
 st.altair_chart(charts.level_trend(trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit),
                 width="stretch")
+charts.note_few_clusters(trend, choice)
 
 st.subheader(t("overview.clusters", year=year))
 clusters = data.register_counts(flt.with_(years=(year, year)) if flt.years is None else flt)
@@ -47,6 +86,7 @@ if clusters.empty:
     st.stop()
 listing = clusters.assign(
     level=clusters["level"].map(level_label),
+    sector=clusters["sector"].map(sector_label),
     reported=clusters["reported"].map({True: t("common.yes"), False: t("common.no")}),
 )[["cluster", "level", "region", "sector", "members_total", "core_members", "reported"]]
 components.table(

@@ -1,18 +1,21 @@
 """Sammenlign: up to six clusters side by side on every key figure over the years, with the
-median of their levels. The choice is kept in the URL."""
+median of their levels. The choice is kept in the URL; with none, the page opens on the
+largest cluster of the filter and its largest peers."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from klynge import metrics
 from klynge.indicators import INDICATOR_BY_KEY
 from klynge.queries import Filter
-from klynge.ui import charts, cluster_charts, components, data
+from klynge.ui import cluster_charts, components, data
+from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, start
+from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
 
 MAX_CLUSTERS = 6
+PEERS = 3  # the default: the largest cluster and this many of its largest peers
 FIGURES = ("members_total", "partners_total", "activities_organised", "activities_unique_participants",
            "participants_per_activity", "funding_triggered_mnok", "leverage", "international_activities_new",
            "projects_total", "new_jobs")
@@ -28,8 +31,14 @@ chosen = st.multiselect(t("compare.choose", count=MAX_CLUSTERS), candidates, max
                         format_func=lambda cid: names.get(cid, str(cid)), key="sammenlign", bind="query-params",
                         placeholder=t("compare.placeholder"))
 if not chosen:
-    st.info(t("compare.none_chosen", count=MAX_CLUSTERS), icon=":material/compare_arrows:")
-    st.stop()
+    default = cluster_charts.default_comparison(data.register_counts(flt), PEERS)
+    if default.empty:
+        st.info(t("compare.none_chosen", count=MAX_CLUSTERS), icon=":material/compare_arrows:")
+        st.stop()
+    largest = default.iloc[0]
+    st.caption(t("compare.default", name=plain(largest["cluster"]), members=fmt.integer(largest["members_total"]),
+                 year=int(largest["year"]), level=level_label(largest["level"]), peers=PEERS))
+    chosen = [int(cid) for cid in default["cluster_id"]]
 
 years = flt.years
 reports = require_rows(metrics.with_derived(data.reports(Filter(clusters=tuple(sorted(chosen)), years=years)), data.rules()))
@@ -38,25 +47,28 @@ levels = sorted(set(reports["level"]), key=metrics.level_order)
 medians = data.level_medians((int(reports["report_year"].min()), int(reports["report_year"].max())), FIGURES,
                              exclude=tuple(sorted(chosen)))
 medians = medians[medians["level"].isin(levels)]
-st.caption(t("compare.caption", minimum=metrics.MIN_PEERS))
+st.caption(t("compare.lines_caption", minimum=metrics.MIN_PEERS))
 
-cluster_names = [names[cid] for cid in chosen if cid in set(reports["cluster_id"])]
-median_names = [t("compare.median", level=level_label(level)) for level in levels]
-palette = ["#27476e", "#e8833a", "#3a9e8f", "#e15759", "#b07aa1", "#9c755f"]
-series_scale = alt.Scale(domain=cluster_names + median_names,
-                         range=palette[:len(cluster_names)] + ["#8c8c8c", "#b5b5b5", "#cfcfcf", "#a0a0a0", "#d9d9d9"][:len(median_names)])
-grid = st.columns(2)
+# Each cluster keeps its colour on every chart: its place in the choice.
+shown = set(reports["cluster_id"])
+clusters = [names[cid] for cid in chosen if cid in shown]
+st.altair_chart(cluster_charts.cluster_legend(clusters), width="stretch")
 for index, figure in enumerate(FIGURES):
+    if index % 2 == 0:
+        row = st.columns(2)  # a row at a time: on a phone the charts stay in order
     unit = INDICATOR_BY_KEY[figure].unit
     frame = pd.concat([
-        reports[["report_year", "cluster", figure]].rename(columns={"cluster": "series", figure: "value"}).assign(kind="cluster", n=1),
-        medians.assign(series=medians["level"].map(lambda level: t("compare.median", level=level_label(level))))[
-            ["report_year", "series", figure, f"n_{figure}"]].rename(columns={figure: "value", f"n_{figure}": "n"})
-        .assign(kind="median"),
+        reports[["report_year", "cluster", figure]].rename(columns={"cluster": "series", figure: "value"})
+        .assign(kind="cluster", n=1),
+        medians[["report_year", "level", figure, f"n_{figure}"]]
+        .rename(columns={"level": "series", figure: "value", f"n_{figure}": "n"}).assign(kind="median"),
     ])
-    with grid[index % 2]:
+    with row[index % 2]:
         components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
-        st.altair_chart(cluster_charts.compare_lines(frame, figure_label(figure), unit, series_scale), width="stretch")
+        if frame["value"].notna().any():
+            st.altair_chart(cluster_charts.compare_lines(frame, figure_label(figure), unit, clusters), width="stretch")
+        else:  # an empty chart says nothing (and its empty marks have no text for a screen reader)
+            st.caption(t("compare.no_values"))
 
 table = reports.sort_values(["cluster", "report_year"])[["cluster", "report_year", "level", *FIGURES]]
 table = table.assign(level=table["level"].map(level_label))

@@ -1,9 +1,11 @@
 """Screenshots of every page in headless Chromium, for looking at the app as a user does.
 
     python scripts/screenshots.py [--out screenshots] [--query "niva=Arena&fra=2023&til=2023"]
+                                  [--width 390] [--pages oversikt,medlemmer] [--full]
 
 Starts `streamlit run dashboard.py` on a free port, waits for /_stcore/health, opens each
-page at 1440x900 and saves a full-page PNG per page.
+page (or those named by their URL path) at the given width (1440 px unless told) and saves a
+PNG per page: the first screen, or with --full the whole page.
 """
 
 from __future__ import annotations
@@ -27,24 +29,28 @@ def main() -> None:
     parser.add_argument("--query", default="", help="query string added to every page's URL")
     parser.add_argument("--prefix", default="")
     parser.add_argument("--full", action="store_true", help="the whole page, not just the first 900 pixels")
+    parser.add_argument("--width", type=int, default=1440, help="the window's width in pixels (390 for a phone)")
+    parser.add_argument("--pages", default="", help="comma-separated URL paths of the pages (default: every page)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with streamlit_server() as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        for spec in PAGES:
+        width = args.width
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
+        for spec in (spec for spec in PAGES if not wanted or spec.url_path in wanted):
             page.goto(page_url(server.url, spec, args.query))
             wait_for_app(page)
             if args.full:
                 # The app scrolls inside its main section, so grow the window to the content.
                 height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-                page.set_viewport_size({"width": 1440, "height": min(max(900, height), 12000)})
+                page.set_viewport_size({"width": width, "height": min(max(900, height), 12000)})
                 page.wait_for_timeout(1500)
             target = out / f"{args.prefix}{spec.url_path}.png"
             page.screenshot(path=str(target))
-            page.set_viewport_size({"width": 1440, "height": 900})
-            print(target)
+            page.set_viewport_size({"width": width, "height": 900})
+            print(target, f"{height} px high" if args.full else "")
         browser.close()
 
 

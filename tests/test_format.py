@@ -1,6 +1,6 @@
 """Numbers as the reader writes them: a table's columns, formatted a column at a time, read
 exactly as the same numbers formatted one by one, in both languages; and a table shows those
-texts while its data stay numbers."""
+texts while its data stay numbers, gaps included."""
 
 from __future__ import annotations
 
@@ -91,16 +91,18 @@ def test_a_table_shows_the_formatted_texts_and_keeps_the_numbers():
     assert shown["Andel"].tolist() == [f"23{NBSP}%", f"50{NBSP}%", "–"]
     assert shown["Midler"].tolist() == [f"4,5{NBSP}MNOK", f"0,0{NBSP}MNOK", f"12,2{NBSP}MNOK"]
     assert shown["Klynge"].tolist() == ["Alfa", "Beta", "Gamma"]
-    # the grid sorts by the data, which stay numbers; but it draws a missing number as "None"
-    # whatever it is told to show, so a column with gaps is sent as its texts
+    # the grid sorts by the data, which stay numbers, gaps included (sent as -inf, which the
+    # grid sorts at one end, and shown as "–")
     data = element.value
     assert data["Midler"].tolist() == [4.55, 0.0, 12.25]
-    assert data["Medlemmer"].tolist() == [f"1{NBSP}234", "–", "7"] and data["Andel"].tolist()[2] == "–"
+    assert data["Medlemmer"].tolist() == [1234, -math.inf, 7]
+    assert data["Andel"].tolist() == [0.234, 0.5, -math.inf]
+    assert element.proto.placeholder == "–"
 
 
 def test_a_table_follows_the_language():
     at = AppTest.from_function(_table_app)
-    at.session_state["lang"] = "en"
+    at.session_state["_klynge_language"] = "en"
     at.run()
     shown = _display_values(at.dataframe[0])
     assert shown["Medlemmer"].tolist() == ["1,234", "–", "7"]

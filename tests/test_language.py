@@ -127,10 +127,28 @@ def test_english_is_kept_in_the_url_and_changes_the_texts(demo_url, monkeypatch)
     at.run()
     assert at.title[0].value == EN["page.overview"]
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
-    # Numbers follow the language too: a decimal point and no Norwegian no-break spaces.
-    funding = [m.value for m in at.metric if m.label == EN["metric.funding_triggered_mnok"]]
-    assert funding and any("." in value for value in funding)
+    # Numbers follow the language too: a comma between thousands and no Norwegian no-break spaces.
+    members = [m.value for m in at.metric if m.label == EN["metric.members_total"]]
+    assert members and all("," in value for value in members)
     assert not any("\u00a0" in m.value.replace("\u00a0MNOK", "") for m in at.metric)
     at2 = AppTest.from_file(DASHBOARD, default_timeout=60)
     at2.run()
     assert at2.title[0].value == NB["page.overview"]
+
+
+def test_every_source_of_the_built_in_rules_reads_in_english():
+    from klynge import qualification as q
+    from klynge.rules import PROGRAMME_2019
+    from klynge.ui.sources_en import IN_ENGLISH
+
+    cited = {rule.source for rule in PROGRAMME_2019} | {rule.note for rule in PROGRAMME_2019 if rule.note}
+    cited |= {c.basis for target in q.TARGETS for c in q.THRESHOLDS[target] if c.basis}
+    assert cited - set(IN_ENGLISH) == set()
+    assert [text for text in IN_ENGLISH.values() if re.search(r"[æøåÆØÅ«»]", text)] == []
+
+
+def test_every_sector_of_the_domain_has_a_name_in_both_languages():
+    from klynge.domain import SECTORS
+
+    assert [s for s in SECTORS if f"sector.{s}" not in NB or f"sector.{s}" not in EN] == []
+    assert len({EN[f"sector.{s}"] for s in SECTORS}) == len(SECTORS)

@@ -21,19 +21,19 @@ PAGE_PATHS = [page.path for page in PAGES]
 # Charts each page draws on the demo data with no filter.
 CHARTS_PER_PAGE = {
     "pages/oversikt.py": 1,
-    "pages/medlemmer.py": 5,
-    "pages/aktiviteter.py": 4,
-    "pages/finansiering.py": 5,
-    "pages/internasjonalt.py": 4,
-    "pages/klyngeprofil.py": 0,  # until a cluster is chosen
-    "pages/maloppnaelse.py": 19,  # one per indicator of each goal
-    "pages/sammenlign.py": 0,  # until clusters are chosen
+    "pages/medlemmer.py": 6,
+    "pages/aktiviteter.py": 6,
+    "pages/finansiering.py": 7,
+    "pages/internasjonalt.py": 6,
+    "pages/klyngeprofil.py": 9,  # the largest cluster until one is chosen: eight figures and its members
+    "pages/maloppnaelse.py": 7,  # one per goal, a panel per indicator
+    "pages/sammenlign.py": 10,  # the largest cluster and its peers (mature: no leverage) until some are chosen: the legend and nine figures
     "pages/kvalifisering.py": 0,
     "pages/datakvalitet.py": 0,
     "pages/ordliste.py": 0,
 }
 # Pages whose tables can be downloaded with no choice made on the page.
-TABLE_PAGES = [path for path in PAGE_PATHS if path not in ("pages/klyngeprofil.py", "pages/sammenlign.py")]
+TABLE_PAGES = list(PAGE_PATHS)
 
 
 @pytest.fixture(scope="session")
@@ -105,20 +105,34 @@ def test_pages_with_tables_offer_csv_and_excel_downloads(page, demo_url, monkeyp
     assert labels.count("Last ned CSV") == labels.count("Last ned Excel")
 
 
+def number_in(cell) -> float:
+    """A table cell as a number, whether the grid got the number or its Norwegian text."""
+    if isinstance(cell, str):
+        return float(cell.replace("\xa0MNOK", "").replace("\xa0", "").replace(" ", "").replace(",", ".").replace("−", "-"))
+    return float(cell)
+
+
 def test_overview_key_figures_match_the_data_layer(demo_url, monkeypatch):
     at = open_page(demo_url, PAGE_PATHS[0], monkeypatch, niva=["Arena", "Arena Pro"], fra="2022", til="2023")
     engine = make_engine(demo_url)
-    expected = metrics.key_figures(level_figures(engine, Filter(levels=("arena", "arena_pro"), years=(2022, 2023))), 2023)
+    flt = Filter(levels=("arena", "arena_pro"), years=(2022, 2023))
+    expected = metrics.key_figures(level_figures(engine, flt), 2023)
+    # The tiles: the two levels together, the change without colour (only some levels are chosen).
     shown = [(m.label, m.value, m.delta) for m in at.metric]
-    assert len(shown) == 2 * len(metrics.KEY_FIGURES)
-    arena = expected[expected["level"] == "arena"].set_index("figure")
-    assert shown[0] == ("Klynger", fmt.integer(arena.loc["clusters", "value"]), fmt.metric_delta(arena.loc["clusters", "change"]))
-    assert shown[1] == ("Medlemmer", fmt.integer(arena.loc["members_total", "value"]),
-                        fmt.metric_delta(arena.loc["members_total", "change"]))
-    assert shown[3][1] == fmt.mnok(arena.loc["funding_triggered_mnok", "value"])
-    pro = expected[expected["level"] == "arena_pro"].set_index("figure")
-    assert shown[5][1] == fmt.integer(pro.loc["clusters", "value"])
-    assert shown[7][1] == fmt.integer(pro.loc["activities_unique_participants", "value"])
+    assert len(shown) == len(metrics.KEY_FIGURES)
+    both = expected.groupby("figure")[["value", "change"]].sum()
+    assert shown[0] == ("Klynger", fmt.integer(both.loc["clusters", "value"]), fmt.metric_delta(both.loc["clusters", "change"]))
+    assert shown[1] == ("Medlemmer", fmt.integer(both.loc["members_total", "value"]),
+                        fmt.metric_delta(both.loc["members_total", "change"]))
+    assert [m.proto.color for m in at.metric if m.delta] == [2] * sum(1 for m in at.metric if m.delta)  # grey
+    # The table: one row per level, each figure as the data layer has it.
+    table = at.dataframe[0].value.set_index("Nivå")
+    for code, label in (("arena", "Arena"), ("arena_pro", "Arena Pro")):
+        level = expected[expected["level"] == code].set_index("figure")
+        assert number_in(table.loc[label, "Klynger"]) == level.loc["clusters", "value"]
+        assert number_in(table.loc[label, "Medlemmer"]) == level.loc["members_total", "value"]
+        assert number_in(table.loc[label, "Unike deltagere"]) == level.loc["activities_unique_participants", "value"]
+        assert abs(number_in(table.loc[label, "Utløste midler"]) - level.loc["funding_triggered_mnok", "value"]) < 0.05
 
 
 def test_query_parameters_set_the_filters(demo_url, monkeypatch):
@@ -128,7 +142,7 @@ def test_query_parameters_set_the_filters(demo_url, monkeypatch):
     assert at.multiselect(key="fylke").value == ["Vestland"]
     engine = make_engine(demo_url)
     clusters = queries.register_counts(engine, Filter(levels=("moden",), years=(2024, 2024), regions=("Vestland",)))
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # the clusters, after the key figures per level
     assert len(table) == len(clusters) > 0
 
 
@@ -210,7 +224,7 @@ def test_compare_keeps_the_chosen_clusters_in_the_url(demo_url, monkeypatch):
     names = [name for _, name in queries.filter_options(engine).clusters[:3]]
     at = open_page(demo_url, "pages/sammenlign.py", monkeypatch, sammenlign=names)
     assert [at.multiselect(key="sammenlign").format_func(v) for v in at.multiselect(key="sammenlign").value] == names
-    assert len(charts(at)) == 10
+    assert len(charts(at)) == 11  # the legend of the clusters and ten figures
     table = at.dataframe[0].value
     assert set(table["Klynge"]) == set(names)
 

@@ -329,8 +329,9 @@ def test_the_searched_descriptions_download_marks_every_hostile_text(hostile_url
 def test_a_table_download_marks_a_hostile_cluster_name(hostile_url, monkeypatch, downloads_made):
     open_page(hostile_url, "pages/oversikt.py", monkeypatch)
     files = downloads_made()
-    assert [name.rsplit(".", 1)[1] for name, _ in files] == ["csv", "xlsx"]
-    (_, csv_data), (_, xlsx_data) = files
+    # The key figures per level, then the clusters (with the hostile name).
+    assert [name.rsplit(".", 1)[1] for name, _ in files] == ["csv", "xlsx", "csv", "xlsx"]
+    (_, csv_data), (_, xlsx_data) = files[2:]
     rows = assert_csv_safe(csv_data)
     column = rows[0].index(TEXTS["col.cluster"])
     assert "'" + NAME in [row[column] for row in rows[1:]]

@@ -25,8 +25,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import (Connection, Date, Float, Integer, Select, String, and_, cast, case, delete, distinct, func, insert, literal, or_, select,
-                        union_all)
+from sqlalchemy import (
+    Connection,
+    Date,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from klynge.domain import COMPANY_TYPES, JUMP_FIELDS, KEPT_JUMP_FACTOR, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
 from klynge.encoding import MOJIBAKE_LEADS

@@ -84,9 +84,9 @@ EN: dict[str, str] = {
     # Short labels of the key-figure tiles
     "metric.clusters": "Clusters",
     "metric.members_total": "Members",
-    "metric.activities_unique_participants": "Participants",
+    "metric.activities_unique_participants": "Unique participants",
     "metric.funding_triggered_mnok": "Triggered funding",
-    "metric.international_activities_new": "Int. activities",
+    "metric.international_activities_new": "New int. activities",
     # Help texts (definitions) of the key figures
     "help.clusters": "Clusters that have submitted an annual report for the year, at the level they had that year.",
     "help.members_total": "Sum of “Total members” in the annual reports.",
@@ -143,8 +143,18 @@ EN: dict[str, str] = {
     "download.csv": "Download CSV",
     "download.xlsx": "Download Excel",
     # Oversikt
-    "overview.caption": "Key figures per maturity level for {year}, with the change from {previous}. "
-                        "Choose years and levels in the sidebar.",
+    "overview.caption": "Key figures for {year}, with the change from {previous}: first for the whole selection in the "
+                        "sidebar, then per maturity level. Choose years and levels in the sidebar.",
+    "overview.whole": "The whole selection",
+    "overview.grey_deltas": "The changes are grey because the selection leaves out some levels: a cluster that moves up takes "
+                            "its figures to its new level, which is not a loss.",
+    "overview.per_level": "Per level",
+    "overview.levels_file": "key figures per level {year}",
+    "overview.col.change": "Clusters, change from {previous}",
+    "overview.col.moved_up": "Moved up",
+    "overview.col.moved_in": "Came from below",
+    "overview.moves": "From {previous} to {year}, {count} cluster(s) moved up one or more levels. They count at their new "
+                      "level; the level they left shows a fall that is not a loss (column \"Moved up\").",
     "overview.trend": "Trends over the years",
     "overview.trend_figure": "Key figure",
     "overview.clusters": "The clusters in {year}",
@@ -278,7 +288,6 @@ EN: dict[str, str] = {
     "unit.percent": "per cent",
     "unit.ratio": "ratio",
     # Glossary
-    "glossary.see": "See the [glossary](ordliste) for every definition.",
     "glossary.caption": "What each figure means, which fields of the annual report it is calculated from, and which goals it measures.",
     "glossary.search": "Search the glossary",
     "glossary.search_placeholder": "For example “participants” or “EU”",
@@ -473,9 +482,36 @@ EN: dict[str, str] = {
     "warning.mojibake_cluster": "the cluster name “{name}” looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
     "warning.mojibake_member": "the member name “{name}” (organisation number {orgnr}) looks garbled by a wrong text encoding (“{sequence}” was probably “{meant}”): correct the name in the source file, save it as UTF-8 and import it again",
     # Section: levels (theme pages)
+    "levels.comparison": "The clusters level by level, {year}",
+    "levels.caption": "Each dot is a cluster – point at it for its name and value. The line is the level's median: the cluster in the middle, a typical cluster at the level. n is the clusters that have the figure. With fewer than {minimum} clusters no median is shown. The table has the total per level and for the whole programme.",
+    "levels.axis_label": "{level} (n = {n})",
+    "levels.median": "Median",
+    "levels.median_label": "median {value}",
+    "levels.too_few": "too few for a median (fewer than {minimum})",
+    "levels.no_values": "none of the clusters has the figure",
+    "levels.too_few_cell": "too few (n = {n})",
+    "levels.median_of": "{value} (n = {n})",
+    "levels.whole_programme": "Whole programme",
+    "levels.col.clusters": "Clusters (n)",
+    "levels.col.total": "{figure}, total",
+    "levels.col.overall": "{figure}, overall",
+    "levels.col.median": "{figure}, median per cluster",
+    "levels.file": "{topic}, clusters and levels {year}",
+    "levels.leverage_note": "Only clusters that can receive programme funding under the rules that year (within their level's time limit, where the rules set an amount above zero) have a figure for triggered per programme krone. “Overall” is the triggered funding divided by the programme funding of the level as a whole; “–” where the rules set no amount for every cluster.",
     # Section: charts
+    "chart.few_clusters": "Hollow points rest on fewer than {minimum} clusters ({levels}) and can swing widely from year to year.",
     # Section: clusters (profile, comparison, goals)
+    "compare.no_values": "None of the chosen clusters or levels has this figure in these years.",
+    "profile.default": "Default choice: the largest cluster in the filter ({members} members in the register at the end of {year}). Choose another cluster in the field above.",
+    "profile.default_help": "Largest by the number of members in the member register at the end of the last year of the filter. If you have chosen clusters in the sidebar, it is the largest of them.",
+    "compare.default": "Default choice: the largest cluster in the filter ({name}, {members} members at the end of {year}) and the largest other clusters at its level, {level}, up to {peers}. Choose clusters in the field above to compare others.",
+    "compare.lines_caption": "Solid lines: the clusters, in the same colour on every chart. Dashed: the median of each level the clusters had, over the other clusters at the level (without those chosen), named at the end of the line; n in the tooltip. With fewer than {minimum} other clusters there are too few to compare, and no median is shown. A year without a report is a break in the line.",
+    "goals.panel_title": "{figure} ({unit})",
+    "goals.details": "Definitions and the figures in a table",
     # Section: tables and links
+    "links.see_glossary": "See the [glossary]({link}) for every definition.",
+    "table.scroll": "↔ The table is wider than the page: scroll sideways to see every column (or hold Shift and use the mouse wheel).",
+    "table.open_profile_help": "Opens the cluster's profile with the same language and filters as here.",
     # Section: accessibility
     # Section: overview and English
     "sector.Sjømat": "Seafood",

@@ -84,9 +84,9 @@ NB: dict[str, str] = {
     # Short labels of the key-figure tiles
     "metric.clusters": "Klynger",
     "metric.members_total": "Medlemmer",
-    "metric.activities_unique_participants": "Deltagere",
+    "metric.activities_unique_participants": "Unike deltagere",
     "metric.funding_triggered_mnok": "Utløste midler",
-    "metric.international_activities_new": "Int. aktiviteter",
+    "metric.international_activities_new": "Nye int. aktiviteter",
     # Help texts (definitions) of the key figures
     "help.clusters": "Klynger som har levert årsrapport for året, på nivået de hadde det året.",
     "help.members_total": "Sum av «Totalt antall medlemmer» i årsrapportene.",
@@ -143,8 +143,18 @@ NB: dict[str, str] = {
     "download.csv": "Last ned CSV",
     "download.xlsx": "Last ned Excel",
     # Oversikt
-    "overview.caption": "Nøkkeltall per modenhetsnivå for {year}, med endringen fra {previous}. "
-                        "Velg år og nivåer i sidepanelet.",
+    "overview.caption": "Nøkkeltall for {year}, med endringen fra {previous}: først for hele utvalget i sidepanelet, så per "
+                        "modenhetsnivå. Velg år og nivåer i sidepanelet.",
+    "overview.whole": "Hele utvalget",
+    "overview.grey_deltas": "Endringene vises grått fordi utvalget ikke tar med alle nivåer: en klynge som rykker opp, tar "
+                            "tallene sine med seg til det nye nivået, og det er ikke et tap.",
+    "overview.per_level": "Per nivå",
+    "overview.levels_file": "nøkkeltall per nivå {year}",
+    "overview.col.change": "Klynger, endring fra {previous}",
+    "overview.col.moved_up": "Rykket opp",
+    "overview.col.moved_in": "Kom nedenfra",
+    "overview.moves": "Fra {previous} til {year} rykket {count} klynge(r) opp ett eller flere nivåer. De telles på det nye "
+                      "nivået; nivået de forlot, viser en nedgang som ikke er et tap (kolonnen «Rykket opp»).",
     "overview.trend": "Utviklingen over årene",
     "overview.trend_figure": "Nøkkeltall",
     "overview.clusters": "Klyngene i {year}",
@@ -278,7 +288,6 @@ NB: dict[str, str] = {
     "unit.percent": "prosent",
     "unit.ratio": "forholdstall",
     # Glossary
-    "glossary.see": "Se [ordlisten](ordliste) for alle definisjoner.",
     "glossary.caption": "Hva hvert tall betyr, hvilke felt i årsrapporten det regnes fra, og hvilke mål det måler.",
     "glossary.search": "Søk i ordlisten",
     "glossary.search_placeholder": "For eksempel «deltagere» eller «EU»",
@@ -473,9 +482,36 @@ NB: dict[str, str] = {
     "warning.mojibake_cluster": "klyngenavnet «{name}» ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
     "warning.mojibake_member": "medlemsnavnet «{name}» (org.nr. {orgnr}) ser ut til å være lest med feil tegnkoding («{sequence}» skulle trolig vært «{meant}»): rett navnet i kildefilen, lagre den som UTF-8 og importer den på nytt",
     # Section: levels (theme pages)
+    "levels.comparison": "Klyngene nivå for nivå, {year}",
+    "levels.caption": "Hver prikk er én klynge – pek på den for navn og verdi. Streken er nivåets median: klyngen i midten, en typisk klynge på nivået. n er klyngene som har tallet. Med færre enn {minimum} klynger vises ingen median. Tabellen har summen per nivå og for hele programmet.",
+    "levels.axis_label": "{level} (n = {n})",
+    "levels.median": "Median",
+    "levels.median_label": "median {value}",
+    "levels.too_few": "for få til en median (færre enn {minimum})",
+    "levels.no_values": "ingen av klyngene har tallet",
+    "levels.too_few_cell": "for få (n = {n})",
+    "levels.median_of": "{value} (n = {n})",
+    "levels.whole_programme": "Hele programmet",
+    "levels.col.clusters": "Klynger (n)",
+    "levels.col.total": "{figure} i alt",
+    "levels.col.overall": "{figure}, samlet",
+    "levels.col.median": "{figure}, median per klynge",
+    "levels.file": "{topic}, klynger og nivåer {year}",
+    "levels.leverage_note": "Utløst per programkrone har bare klynger som kan få programmidler etter reglene det året (innenfor nivåets tidsgrense, der reglene fastsetter et beløp over null). «Samlet» er utløste midler delt på programmidler for nivået som helhet; «–» der reglene ikke fastsetter beløpet for alle klyngene.",
     # Section: charts
+    "chart.few_clusters": "Hule punkter bygger på færre enn {minimum} klynger ({levels}) og kan svinge mye fra år til år.",
     # Section: clusters (profile, comparison, goals)
+    "compare.no_values": "Ingen av de valgte klyngene eller nivåene har tallet i disse årene.",
+    "profile.default": "Standardvalg: den største klyngen i filteret ({members} medlemmer i registeret ved utgangen av {year}). Velg en annen klynge i feltet over.",
+    "profile.default_help": "Størst etter antall medlemmer i medlemsregisteret ved utgangen av det siste året i filteret. Har du valgt klynger i sidepanelet, er det den største av dem.",
+    "compare.default": "Standardvalg: den største klyngen i filteret ({name}, {members} medlemmer ved utgangen av {year}) og de største andre klyngene på samme nivå, {level}, inntil {peers}. Velg klynger i feltet over for å sammenligne andre.",
+    "compare.lines_caption": "Heltrukne linjer: klyngene, i samme farge i alle diagrammene. Stiplet: medianen for hvert nivå klyngene hadde, over de andre klyngene på nivået (uten de valgte), navngitt ved enden av linjen; n i verktøytipset. Med færre enn {minimum} andre klynger er det for få til å sammenligne, og medianen vises ikke. Et år uten rapport er et brudd i linjen.",
+    "goals.panel_title": "{figure} ({unit})",
+    "goals.details": "Definisjoner og tallene i tabell",
     # Section: tables and links
+    "links.see_glossary": "Se [ordlisten]({link}) for alle definisjoner.",
+    "table.scroll": "↔ Tabellen er bredere enn siden: rull sideveis for å se alle kolonnene (eller hold Shift og bruk musehjulet).",
+    "table.open_profile_help": "Åpner klyngens profil med samme språk og filtre som her.",
     # Section: accessibility
     # Section: overview and English
     "sector.Sjømat": "Sjømat",

@@ -1,7 +1,10 @@
 """Altair charts with the same colours on every page: one per level, one per member type.
 
 Each builder takes a tidy frame with codes (level, member_type) and does the labelling
-itself, so that colours and legends cannot drift between pages.
+itself, so that colours and legends cannot drift between pages. The charts keep a few
+promises, checked on every page by tests/test_chart_specs.py: a missing year is a gap in a
+line, never a straight segment over it; a count's axis has whole ticks; every bar has room
+for its label; a legend lists every entry and fits a phone's width (390 px).
 """
 
 from __future__ import annotations
@@ -10,33 +13,55 @@ import altair as alt
 import pandas as pd
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
+from klynge.metrics import MIN_PEERS
 from klynge.ui.format import vega_locale
 from klynge.ui.texts import level_label, member_type_label, t
 
+# Checked under simulated deuteranopia, protanopia and tritanopia (tests/test_charts.py):
+# any two colours of a palette stay apart in each, and clusters stay apart from levels.
 LEVEL_COLOURS = {
     "tidligfase": "#9db4d6",
     "arena": "#3a9e8f",
     "arena_pro": "#e8833a",
     "moden": "#27476e",
-    OUTSIDE_LEVEL: "#b5b5b5",
+    OUTSIDE_LEVEL: "#c0c0c0",
 }
 MEMBER_TYPE_COLOURS = {
-    "established": "#4e79a7",
+    "established": "#3c78cc",
     "startup": "#f28e2b",
-    "investor": "#e15759",
-    "rnd": "#76b7b2",
-    "public": "#59a14f",
-    "innovation_company": "#edc948",
+    "investor": "#c02424",
+    "rnd": "#84c0b4",
+    "public": "#9cb484",
+    "innovation_company": "#fcd86c",
     "association": "#b07aa1",
-    "cluster": "#9c755f",
+    "cluster": "#846c60",
 }
 # Clusters side by side (Sammenlign, Klyngeprofil): a categorical palette of its own, so a
-# cluster is never read as a level (Okabe & Ito's colour-blind-safe set, without the hues of
-# the level colours).
-CLUSTER_COLOURS: tuple[str, ...] = ("#cc79a7", "#d55e00", "#0072b2", "#009e73", "#000000", "#e69f00")
+# cluster is never read as a level (Okabe & Ito's set, moved just enough to stay apart from
+# the level colours for colour-blind readers too).
+CLUSTER_COLOURS: tuple[str, ...] = ("#9c606c", "#cc4800", "#0072b2", "#24cc90", "#000000", "#fcc024")
+CATEGORY_COLOURS = {"competence": "#4e79a7", "internationalisation": "#c06078", "innovation": "#59a14f", "custom": "#b5b5b5"}
 HEIGHT = 300
 # Charts with a bar per cluster draw at most this many (the largest); tables have them all.
 MAX_CLUSTER_BARS = 40
+# A categorical axis gets this much height per bar, so that every bar carries its label.
+BAR_ROW = 24  # pixels
+BARS_MIN_HEIGHT = 150
+# Streamlit fits the whole chart into its height: the value axis, its labels and title take
+# this much of it, on top of the bars' rows.
+AXIS_ROOM = 60
+LEGEND_ROW = 24  # pixels
+CATEGORY_LABEL_LIMIT = 150  # pixels: the names of bars in rows
+# A legend below the chart in two columns of labels at most this wide fits a phone (390 px,
+# about 358 px for the chart): 2 x (140 + symbol and padding) < 358.
+LEGEND_LABEL_LIMIT = 140
+# Legend columns by how many charts share the page's width (side by side on a wide screen,
+# one under the other on a phone, so never more than a phone has room for). A legend below
+# bars in rows starts where the bars do, right of their names: one column.
+_LEGEND_COLUMNS = {1: 2, 2: 2, 3: 2}
+# The mark that draws a line: a missing value breaks it (Vega-Lite 6's default for lines,
+# stated so that a change of default cannot join the years beside a gap).
+_LINE_INVALID = "break-paths-show-domains"
 
 
 def _level_scale() -> alt.Scale:
@@ -49,19 +74,19 @@ def _member_type_scale() -> alt.Scale:
                      range=[MEMBER_TYPE_COLOURS[c] for c in MEMBER_TYPE_CODES])
 
 
-def _configure(chart: alt.Chart, legend_columns: int = 4) -> alt.Chart:
+# Axis and legend texts: Streamlit's grey (#808495) reaches only 3.7:1 on white; this one 7.1:1.
+CHART_TEXT = "#555867"
+
+
+def _configure(chart: alt.Chart, legend_columns: int = 2) -> alt.Chart:
     """The reader's number formats, and legends below the chart in rows that wrap instead
-    of running off the edge (fewer columns for narrow charts)."""
+    of running off the edge, narrow enough for a phone."""
     return chart.configure(locale=vega_locale()).configure_legend(
-        orient="bottom", title=None, labelLimit=180 if legend_columns == 2 else 220, columns=legend_columns)
+        orient="bottom", title=None, labelLimit=LEGEND_LABEL_LIMIT, columns=legend_columns, symbolLimit=0,
+        labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT)
 
 
-LEGEND_ROW = 24  # pixels
-# Legend columns by how many charts share the page's width.
-_LEGEND_COLUMNS = {1: 4, 2: 2}
-
-
-def _finish(chart: alt.Chart, legend_columns: int = 4, legend_entries: int = 0, height: int = HEIGHT) -> alt.Chart:
+def _finish(chart: alt.Chart, legend_columns: int = 2, legend_entries: int = 0, height: int = HEIGHT) -> alt.Chart:
     """The chart's height and configuration. Streamlit fits a chart with its legend into its
     height, so a legend below the chart gets rows of its own on top of `height`: the plot
     keeps its size whatever the legend's length."""
@@ -70,7 +95,32 @@ def _finish(chart: alt.Chart, legend_columns: int = 4, legend_entries: int = 0, 
 
 
 def _axis_format(unit: str) -> str:
-    return {"mnok": ",.1f", "percent": ".0%", "ratio": ",.1f"}.get(unit, ",.0f")
+    """The d3 format of a figure in `unit`; "~" drops trailing zeros ("400", not "400,0")."""
+    return {"mnok": ",.1~f", "percent": ".0%", "ratio": ",.1~f"}.get(unit, ",.0f")
+
+
+def _value_axis(unit: str, **properties) -> alt.Axis:
+    """The axis of a figure: whole ticks for counts (never "2, 2, 1, 1, 0")."""
+    whole = {"tickMinStep": 1} if unit == "count" else {}
+    return alt.Axis(format=_axis_format(unit), **whole, **properties)
+
+
+def _value_scale(unit: str, y_domain: list[float] | None = None):
+    """A shared domain when given; a share on its honest scale, 0 to 100 %."""
+    if y_domain:
+        return alt.Scale(domain=y_domain)
+    return alt.Scale(domain=[0, 1]) if unit == "percent" else alt.Undefined
+
+
+def _category_axis(**properties) -> alt.Axis:
+    """The axis of the bars' names: every name shown; only a very long one is cut short (the
+    tooltip has it whole), so that a phone keeps room for the bars and the legend."""
+    return alt.Axis(**{"labelLimit": CATEGORY_LABEL_LIMIT, "labelOverlap": False, **properties})
+
+
+def _bars_height(bars: int) -> int:
+    """The height of a chart of `bars` rows, without its legend."""
+    return max(BARS_MIN_HEIGHT, BAR_ROW * bars) + AXIS_ROOM
 
 
 def _level_colour(data: pd.DataFrame, legend: bool = True) -> alt.Color:
@@ -99,18 +149,66 @@ def _with_level_labels(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return data.assign(level_label=data["level"].map(level_label))
 
 
+def with_year_gaps(data: pd.DataFrame, series: str, year: str = "report_year",
+                   span: tuple[int, int] | None = None) -> pd.DataFrame:
+    """`data` with a row for every year of `span` (else its first to last year) in every
+    `series`, its other columns empty where the series has no figure, so that a line breaks
+    over a missing year instead of joining the years beside it (and the year stays on the
+    axis). For any chart that draws lines over the years."""
+    if data.empty:
+        return data
+    first, last = span or (int(data[year].min()), int(data[year].max()))
+    grid = pd.MultiIndex.from_product([list(dict.fromkeys(data[series])), range(first, last + 1)], names=[series, year])
+    full = grid.to_frame(index=False).merge(data, on=[series, year], how="left")
+    return full[list(data.columns)]
+
+
+def few_clusters(frame: pd.DataFrame, value: str | None = None) -> pd.DataFrame:
+    """The rows of a per-level frame whose figure rests on fewer than `MIN_PEERS` clusters
+    (its `clusters` column); none when the figure is the count of clusters itself."""
+    if "clusters" not in frame or value == "clusters":
+        return frame.iloc[0:0]
+    rows = frame[frame["clusters"] < MIN_PEERS]
+    return rows[rows[value].notna()] if value is not None and value in rows else rows
+
+
+def few_clusters_note(frame: pd.DataFrame, value: str | None = None) -> str | None:
+    """The one-line note a page shows under a level chart of `frame` when some of its points
+    rest on fewer than `MIN_PEERS` clusters (drawn hollow); None when none do."""
+    rows = few_clusters(frame, value)
+    if rows.empty:
+        return None
+    codes = set(rows["level"])
+    levels = ", ".join(level_label(c) for c in [*LEVEL_CODES, OUTSIDE_LEVEL] if c in codes)
+    return t("chart.few_clusters", minimum=MIN_PEERS, levels=levels)
+
+
+def note_few_clusters(frame: pd.DataFrame, value: str | None = None) -> None:
+    """Show `few_clusters_note` under a chart, when there is one."""
+    import streamlit as st
+
+    note = few_clusters_note(frame, value)
+    if note:
+        st.caption(note)
+
+
+def _few_hollow(fill: alt.Fill):
+    """`fill`, white where the figure rests on fewer than `MIN_PEERS` clusters (a hollow point)."""
+    return alt.condition(f"datum.clusters != null && datum.clusters < {MIN_PEERS}", alt.value("white"), fill)
+
+
 def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
-    """One bar per level. `frame` has `level` and `value`."""
+    """One bar per level, across the page (a level's name never collides with the next,
+    even on a phone). `frame` has `level` and `value`."""
     data = _with_level_labels(frame, value)
-    order = [level_label(c) for c in [*LEVEL_CODES, OUTSIDE_LEVEL]]
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("level_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=_category_axis()),
+        x=alt.X(f"{value}:Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit)),
         color=_level_colour(data, legend=False),
         tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
     )
-    return _finish(chart)
+    return _finish(chart, height=_bars_height(data["level_label"].nunique()))
 
 
 def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
@@ -118,33 +216,42 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     """One line per level over the years. `frame` has `report_year`, `level` and `value`.
     `y_domain`: the value axis, when charts side by side must share one scale. `beside`: how
     many charts share the page's width. Side by side, each stands under a
-    heading that names its figure, so its axis has no title (it would not fit), and its
-    legend has fewer columns."""
+    heading that names its figure, so its axis has no title (it would not fit).
+
+    A year a level has no figure for is a gap in its line; a figure that rests on fewer
+    than `MIN_PEERS` clusters (when `frame` has `clusters`) is a hollow point, with n in
+    the tooltip (see `few_clusters_note` for the page's note)."""
     narrow = beside > 1
     # n: the clusters a level's figure rests on (per-level sums have it), in the tooltip.
     counted = ["clusters"] if "clusters" in frame and value != "clusters" else []
     data = _with_level_labels(frame, "report_year", value, *counted)
-    chart = alt.Chart(data).mark_line(point=True).encode(
+    data = with_year_gaps(data[data[value].notna()], "level_label")
+    base = alt.Chart(data).encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=alt.Axis(format=_axis_format(unit)),
-                scale=alt.Scale(domain=y_domain) if y_domain else alt.Undefined),
+        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=_value_axis(unit), scale=_value_scale(unit, y_domain)),
         color=_level_colour(data),
+    )
+    line = base.mark_line(invalid=_LINE_INVALID)
+    points = base.mark_point(filled=False, size=50, strokeWidth=2, opacity=1).encode(
+        fill=_few_hollow(alt.Fill("level_label:N", scale=_level_scale(), legend=None)) if counted else
+        alt.Fill("level_label:N", scale=_level_scale(), legend=None),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit)),
                  *[alt.Tooltip("clusters:Q", title=t("chart.n_clusters")) for _ in counted]],
     )
-    return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
+    return _finish(alt.layer(line, points), _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
                     y_domain: list[float] | None = None) -> alt.Chart:
-    """Bars per year, stacked by level; `beside` as for `level_trend`."""
+    """Bars per year, stacked by level; `beside` as for `level_trend`. A year with no
+    report stays on the axis, empty."""
     data = _with_level_labels(frame, "report_year", value)
+    data = with_year_gaps(data[data[value].notna()], "level_label")
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=_axis_format(unit)),
-                scale=alt.Scale(domain=y_domain) if y_domain else alt.Undefined),
+        y=alt.Y(f"sum({value}):Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit, y_domain)),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
                  alt.Tooltip("level_label:N", title=t("chart.level")),
@@ -153,20 +260,24 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
     return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
 
 
-def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool = False,
+def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool | None = None,
                 order: list[str] | None = None) -> alt.Chart:
     """Stacked bars of members by type per group (level or cluster), as counts (`members`)
-    or shares (`share`), with the groups in `order` (else as they come)."""
+    or shares (`share`, from 0 to 100 %), with the groups in `order` (else as they come).
+    Horizontal unless `horizontal=False`: a bar per row, every name beside its bar, also on
+    a phone (upright, the names are turned so that they do not run into each other)."""
     data = frame.assign(type_label=frame["member_type"].map(member_type_label))
+    horizontal = horizontal is not False
     unit = "percent" if value == "share" else "count"
     value_title = t("chart.share") if value == "share" else t("chart.members")
     group_axis = alt.Y if horizontal else alt.X
     value_axis = alt.X if horizontal else alt.Y
+    upright = {} if horizontal else {"labelAngle": -35, "labelLimit": 120}
     encoding = {
         ("y" if horizontal else "x"): group_axis(f"{group}:N", title=group_title, sort=order,
-                                                 axis=alt.Axis(labelLimit=260, labelOverlap=False, **({} if horizontal else {"labelAngle": 0}))),
+                                                 axis=_category_axis(**upright)),
         ("x" if horizontal else "y"): value_axis(f"{value}:Q", title=value_title, stack="zero",
-                                                 axis=alt.Axis(format=_axis_format(unit))),
+                                                 axis=_value_axis(unit), scale=_value_scale(unit)),
         "color": _type_colour(data),
         "order": alt.Order("member_type_order:Q"),
         "tooltip": [alt.Tooltip(f"{group}:N", title=group_title), alt.Tooltip("type_label:N", title=t("chart.member_type")),
@@ -175,42 +286,41 @@ def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = 
     }
     data["member_type_order"] = data["member_type"].map({c: i for i, c in enumerate(MEMBER_TYPE_CODES)})
     chart = alt.Chart(data).mark_bar().encode(**encoding)
-    if horizontal:
-        chart = chart.properties(height=max(HEIGHT, 22 * data[group].nunique()))
-        return _configure(chart)
-    return _finish(chart, legend_entries=data["type_label"].nunique())
-
-
-CATEGORY_COLOURS = {"competence": "#4e79a7", "internationalisation": "#e15759", "innovation": "#59a14f", "custom": "#b5b5b5"}
+    height = _bars_height(data[group].nunique()) if horizontal else HEIGHT
+    return _finish(chart, 1 if horizontal else 2, data["type_label"].nunique(), height)
 
 
 def project_bars(frame: pd.DataFrame) -> alt.Chart:
-    """New projects per level, stacked by category. `frame` has `level` (a code),
-    `category` and `projects` (see `metrics.project_categories`)."""
-    data = _with_level_labels(frame, "category", "projects").assign(category_label=frame["category"].map(lambda c: t(f"category.{c}")))
+    """New projects per level, stacked by category, a bar per level with its name, and the
+    legend of every category below. `frame` has `level` (a code), `category` and
+    `projects` (see `metrics.project_categories`)."""
+    data = _with_level_labels(frame, "category", "projects")
+    data = data.assign(category_label=frame["category"].map(lambda c: t(f"category.{c}")))
     categories = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
+    labels = [t(f"category.{c}") for c in categories]
     data["category_order"] = data["category"].map({c: i for i, c in enumerate(CATEGORY_COLOURS)})
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=alt.Axis(labelLimit=200)),
-        x=alt.X("sum(projects):Q", title=t("chart.projects"), axis=alt.Axis(format=",.0f")),
+        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=_category_axis()),
+        x=alt.X("sum(projects):Q", title=t("chart.projects"), axis=_value_axis("count")),
         color=alt.Color("category_label:N", title=t("chart.category"),
-                        scale=alt.Scale(domain=[t(f"category.{c}") for c in categories],
-                                        range=[CATEGORY_COLOURS[c] for c in categories])),
+                        scale=alt.Scale(domain=labels, range=[CATEGORY_COLOURS[c] for c in categories]),
+                        legend=alt.Legend(values=labels)),
         order=alt.Order("category_order:Q"),
         tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")), alt.Tooltip("category_label:N", title=t("chart.category")),
                  alt.Tooltip("sum(projects):Q", title=t("chart.projects"), format=",.0f")],
     )
-    return _configure(chart.properties(height=200))
+    # Room for every category, so that the charts side by side keep plots of one height.
+    return _finish(chart, 1, len(CATEGORY_COLOURS), _bars_height(data["level_label"].nunique()))
 
 
 def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
     """Horizontal bars, one per cluster, coloured by level, largest first."""
     data = _with_level_labels(frame, "cluster", value)
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("cluster:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=_axis_format(unit))),
+        y=alt.Y("cluster:N", title=None, sort="-x", axis=_category_axis()),
+        x=alt.X(f"{value}:Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit)),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("cluster:N", title=t("chart.cluster")), alt.Tooltip("level_label:N", title=t("chart.level")),
                  alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
-    ).properties(height=max(HEIGHT, 22 * len(data)))
-    return _configure(chart)
+    )
+    return _finish(chart, 1, data["level_label"].nunique(), _bars_height(data["cluster"].nunique()))

@@ -1,46 +1,225 @@
-"""Charts of single clusters: one cluster against the median of its level (Klyngeprofil),
-and a few clusters side by side with their levels' medians (Sammenlign)."""
+"""Charts of the cluster pages: one cluster against the median of its level (Klyngeprofil),
+a few clusters side by side with their levels' medians under one legend for the page
+(Sammenlign), the indicators of each goal as small multiples (Måloppnåelse); and the
+clusters those pages open on when none is chosen.
+
+A missing year is a gap in a line (`charts.with_year_gaps`), never a segment joining the
+years beside it; a lone year is still drawn, as a point.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
 
-from klynge.ui.charts import _axis_format, _finish
-from klynge.ui.texts import t
+from klynge.metrics import MIN_PEERS
+from klynge.ui.charts import (
+    _LINE_INVALID,
+    CLUSTER_COLOURS,
+    _axis_format,
+    _configure,
+    _finish,
+    _level_scale,
+    _value_axis,
+    _value_scale,
+    level_label_order,
+    with_year_gaps,
+)
+from klynge.ui.texts import figure_label, level_label, t
+
+# The medians are reference lines, not clusters: grey (colour is the clusters' on these
+# pages), a darker tone and a longer dash the more mature the level, and a label on the line.
+MEDIAN_GREYS = {"tidligfase": "#8f8f8f", "arena": "#6f6f6f", "arena_pro": "#525252", "moden": "#2e2e2e", "utenfor": "#a8a8a8"}
+MEDIAN_DASHES = {"tidligfase": [2, 2], "arena": [5, 3], "arena_pro": [8, 3, 2, 3], "moden": [12, 4], "utenfor": [1, 3]}
+SOLID = [1, 0]
+# Klyngeprofil: one median, of whichever level the cluster had each year.
+PROFILE_MEDIAN_GREY, PROFILE_MEDIAN_DASH = "#525252", [5, 3]
+LINE_HEIGHT = 220  # pixels of plot, the charts of Sammenlign and Klyngeprofil
+LEGEND_ROW_HEIGHT = 26  # pixels, a row of the page's legend of clusters
+LABEL_PX = 13  # the least distance between two median labels, in pixels
+# Måloppnåelse: the plot of one indicator in a goal's small multiples.
+PANEL_HEIGHT = 72
+# A hollow ring (Vega's symbol space runs from -1 to 1): a figure that rests on fewer than
+# MIN_PEERS clusters. The inner circle winds the other way, so it is a hole.
+RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.5,0A0.5,0.5,0,1,0,0.5,0A0.5,0.5,0,1,0,-0.5,0Z"
 
 
-def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.Chart:
-    """One cluster's figure over the years (solid) beside the median of its level (dashed),
-    in half the page under a heading that names the figure (so no axis title).
-    `frame` has `report_year`, `series` ('cluster' or 'median'), `value` and `n` (the
-    clusters a median rests on; a median of too few is missing, so a gap)."""
-    data = frame.assign(series_label=frame["series"].map(lambda s: t(f"profile.series.{s}")))
-    chart = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("series_label:N", title=None,
-                        scale=alt.Scale(domain=[t("profile.series.cluster"), t("profile.series.median")], range=["#27476e", "#b5b5b5"])),
-        strokeDash=alt.StrokeDash("series_label:N", legend=None,
-                                  scale=alt.Scale(domain=[t("profile.series.cluster"), t("profile.series.median")], range=[[1, 0], [5, 4]])),
-        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series_label:N", title=" "),
-                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)), alt.Tooltip("n:Q", title="n")],
+def largest_first(counts: pd.DataFrame) -> pd.DataFrame:
+    """The clusters of `counts` (`data.register_counts`: members in the register at the end
+    of the filter's last year) with the most members first; a tie by name."""
+    return counts.sort_values(["members_total", "cluster"], ascending=[False, True], kind="stable")
+
+
+def default_profile(counts: pd.DataFrame) -> pd.Series | None:
+    """The cluster Klyngeprofil opens on: the largest of `counts`; None when there is none."""
+    ranked = largest_first(counts)
+    return None if ranked.empty else ranked.iloc[0]
+
+
+def default_comparison(counts: pd.DataFrame, peers: int = 3) -> pd.DataFrame:
+    """The clusters Sammenlign opens on: the largest of `counts` and the `peers` largest
+    others at its level that year (fewer when the level has fewer)."""
+    ranked = largest_first(counts)
+    if ranked.empty:
+        return ranked
+    return ranked[ranked["level"] == ranked.iloc[0]["level"]].head(1 + peers)
+
+
+def _year_axis(**properties) -> alt.X:
+    return alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0, **properties))
+
+
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Positions for labels beside `values`: each as near its value as it can be, at least
+    `gap` above the one below it (labels that would overlap are pushed up)."""
+    order = sorted(range(len(values)), key=lambda index: values[index])
+    placed = [0.0] * len(values)
+    floor = None
+    for index in order:
+        placed[index] = values[index] if floor is None else max(values[index], floor + gap)
+        floor = placed[index]
+    return placed
+
+
+def _line_layers(data: pd.DataFrame, labels: list[str], colours: list[str], dashes: list[list[int]], title: str,
+                 unit: str, legend: bool = False) -> tuple[alt.Chart, alt.Chart]:
+    """A line per `label` (a gap where a year has no value) and its points, with tooltips;
+    with `legend`, a legend of the lines below (colour and dash in one)."""
+    shown = alt.Legend(values=labels, symbolType="stroke", symbolStrokeWidth=2, labelLimit=220) if legend else None
+    scale = alt.Scale(domain=labels, range=colours)
+    base = alt.Chart(data).encode(
+        x=_year_axis(),
+        y=alt.Y("value:Q", title=None, axis=_value_axis(unit), scale=_value_scale(unit)),
     )
-    return _finish(chart, 2, data["series_label"].nunique(), height=220)
+    lines = base.mark_line(invalid=_LINE_INVALID, strokeWidth=2).encode(
+        color=alt.Color("label:N", scale=scale, legend=shown),
+        strokeDash=alt.StrokeDash("label:N", scale=alt.Scale(domain=labels, range=dashes), legend=shown))
+    points = base.mark_point(filled=True, size=36, opacity=1).encode(
+        color=alt.Color("label:N", scale=scale, legend=None),
+        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)),
+                 alt.Tooltip("n:Q", title=t("chart.n_clusters"))])
+    return lines, points
 
 
-def compare_lines(frame: pd.DataFrame, title: str, unit: str, series_scale: alt.Scale) -> alt.Chart:
-    """Clusters (solid) beside the medians of their levels (dashed) over the years. `frame`
-    has `report_year`, `series` (a cluster's name or a median's label), `kind` ('cluster' or
-    'median'), `value` and `n` (the clusters a value rests on); `series_scale` keeps each
-    cluster's colour the same on every chart. In half the page under a heading that names
-    the figure (so no axis title)."""
-    chart = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=_axis_format(unit))),
-        color=alt.Color("series:N", scale=series_scale, title=None),
-        strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(domain=["cluster", "median"], range=[[1, 0], [5, 4]])),
-        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("series:N", title=" "),
-                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)), alt.Tooltip("n:Q", title="n")],
+def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.LayerChart:
+    """One cluster's figure over the years (solid, in the first cluster colour) beside the
+    median of its level (dashed grey), in half the page under a heading that names the
+    figure (so no axis title). `frame` has `report_year`, `series` ('cluster' or 'median'),
+    `value` and `n` (the clusters a median rests on; a median of too few is missing). A
+    year without a value is a gap in its line."""
+    names = {"cluster": t("profile.series.cluster"), "median": t("profile.series.median")}
+    data = frame.assign(label=frame["series"].map(names))[["report_year", "label", "value", "n"]]
+    data = with_year_gaps(data[data["value"].notna()], "label",
+                          span=(int(frame["report_year"].min()), int(frame["report_year"].max())))
+    labels = [names["cluster"], names["median"]]
+    lines, points = _line_layers(data, labels, [CLUSTER_COLOURS[0], PROFILE_MEDIAN_GREY], [SOLID, PROFILE_MEDIAN_DASH],
+                                 title, unit, legend=True)
+    return _finish(alt.layer(lines, points), 2, len(labels), height=LINE_HEIGHT)
+
+
+def cluster_colours(clusters: Sequence[str]) -> list[str]:
+    """The colour of each cluster, by its place in the page's choice (the same on every chart)."""
+    return [CLUSTER_COLOURS[index % len(CLUSTER_COLOURS)] for index in range(len(clusters))]
+
+
+def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence[str]) -> alt.LayerChart:
+    """Clusters (solid, in `CLUSTER_COLOURS` by their place in `clusters`, so the same on
+    every chart of the page) beside the medians of their levels (dashed greys, each labelled
+    at its line's end: no legend; the page has one, `cluster_legend`). `frame` has
+    `report_year`, `kind` ('cluster' or 'median'), `series` (a cluster's name, or a median's
+    level code), `value` and `n` (the clusters a value rests on). A year without a value is
+    a gap. In half the page under a heading that names the figure (so no axis title)."""
+    span = (int(frame["report_year"].min()), int(frame["report_year"].max()))
+    medians = frame[frame["kind"] == "median"]
+    levels = list(dict.fromkeys(medians["series"]))
+    median_label = {code: t("compare.median", level=level_label(code)) for code in levels}
+    data = frame.assign(label=[median_label[s] if kind == "median" else s for kind, s in zip(frame["kind"], frame["series"])])
+    data = with_year_gaps(data.loc[data["value"].notna(), ["report_year", "label", "value", "n"]], "label", span=span)
+    labels = [*clusters, *median_label.values()]
+    colours = [*cluster_colours(clusters), *(MEDIAN_GREYS.get(code, MEDIAN_GREYS["utenfor"]) for code in levels)]
+    dashes = [*([SOLID] * len(clusters)), *(MEDIAN_DASHES.get(code, MEDIAN_DASHES["utenfor"]) for code in levels)]
+    lines, points = _line_layers(data, labels, colours, dashes, title, unit)
+    layers = [lines, points]
+    ends = _median_ends(data, list(median_label.values()))
+    if not ends.empty:
+        layers.append(alt.Chart(ends).mark_text(align="left", baseline="middle", dx=7, fontSize=11).encode(
+            x=_year_axis(), y=alt.Y("label_y:Q"), text=alt.Text("label:N"),
+            color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None)))
+    return _finish(alt.layer(*layers), height=LINE_HEIGHT)
+
+
+def _median_ends(data: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """Where each median's label goes: beside its last value, pushed apart so that no two
+    labels overlap on a plot `LINE_HEIGHT` high."""
+    shown = data[data["label"].isin(labels) & data["value"].notna()]
+    ends = shown.sort_values("report_year").groupby("label", sort=False).tail(1).reset_index(drop=True)
+    if ends.empty:
+        return ends.assign(label_y=[])
+    values = data["value"].dropna()
+    # The plot is the chart's height less its axis (about 60 px), and its scale runs a
+    # little past the largest value (Vega-Lite rounds it up): a gap a bit wider than needed.
+    span = 1.2 * max(values.max(), 0) - min(values.min(), 0)
+    gap = span * LABEL_PX / (LINE_HEIGHT - 60) if span > 0 else 1.0
+    return ends.assign(label_y=_spread(ends["value"].astype(float).tolist(), gap))
+
+
+def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
+    """The page's one legend of the clusters, in their colours, two to a row (a phone has
+    room for two names side by side)."""
+    data = pd.DataFrame({"cluster": list(clusters), "colour": cluster_colours(clusters)})
+    data["column"] = [index % 2 for index in range(len(data))]
+    data["row"] = [index // 2 for index in range(len(data))]
+    base = alt.Chart(data).encode(
+        x=alt.X("column:Q", scale=alt.Scale(domain=[0, 2]), axis=None),
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
     )
-    return _finish(chart, 2, frame["series"].nunique(), height=240)
+    swatches = base.mark_point(filled=True, size=90, opacity=1).encode(
+        color=alt.Color("cluster:N", scale=alt.Scale(domain=list(clusters), range=list(data["colour"])), legend=None))
+    # A name may take its half of the width, less the swatch.
+    names = base.mark_text(align="left", baseline="middle", dx=10, fontSize=13, limit=alt.expr("width / 2 - 24")).encode(
+        text="cluster:N")
+    rows = int(data["row"].max()) + 1 if len(data) else 1
+    chart = alt.layer(swatches, names).properties(height=LEGEND_ROW_HEIGHT * rows,
+                                                  padding={"top": 4, "bottom": 4, "left": 4, "right": 4})
+    return _configure(chart).configure_view(stroke=None)
+
+
+def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str]) -> alt.VConcatChart:
+    """A goal's indicators as small multiples: one short panel each, titled with the
+    indicator and its unit, on its own value axis, one above the other over the same years,
+    one line per level and one legend of the levels. `summary` has `report_year`, `level`,
+    `clusters` and the indicators (per level and year); a missing value is a gap, a figure
+    that rests on fewer than `MIN_PEERS` clusters a hollow ring (n in the tooltip)."""
+    span = (int(summary["report_year"].min()), int(summary["report_year"].max()))
+    present = set(summary["level"].map(level_label))
+    legend_values = [label for label in level_label_order() if label in present]
+    panels = []
+    for position, key in enumerate(indicators):
+        unit = units[key]
+        data = summary[["report_year", "level", "clusters", key]].rename(columns={key: "value"})
+        data = data[data["value"].notna()].assign(level_label=lambda d: d["level"].map(level_label))
+        data = data.assign(few=["few" if n < MIN_PEERS else "ok" for n in data["clusters"]])
+        data = with_year_gaps(data.drop(columns="level"), "level_label", span=span)
+        last = position == len(indicators) - 1
+        panel = alt.Chart(data).mark_line(
+            invalid=_LINE_INVALID, strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=40, opacity=1),
+        ).encode(
+            x=alt.X("report_year:O", title=None, axis=alt.Axis(labelAngle=0) if last else None),
+            y=alt.Y("value:Q", title=None, axis=_value_axis(unit, tickCount=3), scale=_value_scale(unit)),
+            color=alt.Color("level_label:N", scale=_level_scale(), title=None,
+                            legend=alt.Legend(values=legend_values, rowPadding=2, symbolSize=60, labelFontSize=11)),
+            shape=alt.Shape("few:N", scale=alt.Scale(domain=["ok", "few"], range=["circle", RING]), legend=None),
+            tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("level_label:N", title=t("chart.level")),
+                     alt.Tooltip("value:Q", title=figure_label(key), format=_axis_format(unit)),
+                     alt.Tooltip("clusters:Q", title=t("chart.n_clusters"))],
+        ).properties(
+            height=PANEL_HEIGHT,
+            title=alt.TitleParams(t("goals.panel_title", figure=figure_label(key), unit=t(f"unit.{unit}")),
+                                  anchor="start", frame="bounds", fontSize=12, offset=4),
+        )
+        panels.append(panel)
+    chart = alt.vconcat(*panels, spacing=14).resolve_scale(y="independent", x="shared", color="shared", shape="shared")
+    return _configure(chart)

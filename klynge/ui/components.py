@@ -1,12 +1,14 @@
 """Pieces every page uses: the demo banner, empty states, key-figure tiles, tables with
-Norwegian number formats, and CSV/Excel downloads of exactly what a table shows."""
+Norwegian number formats, CSV/Excel downloads of exactly what a table shows, and links
+inside the app that keep the reader's language and filters."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from typing import TYPE_CHECKING
 
@@ -14,14 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from klynge.exporting import write_frame
+from klynge.ui import filters
 from klynge.ui import format as fmt
-from klynge.ui.texts import t
+from klynge.ui.texts import DEFAULT_LANGUAGE, LANGUAGE_KEY, language, t
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 PROFILE_PAGE = "klyngeprofil"
 PROFILE_KEY = "profil"
+GLOSSARY_PAGE = "ordliste"
 
 
 def demo_banner() -> None:
@@ -36,10 +40,39 @@ def empty_selection() -> None:
     st.info(t("app.empty_selection"), icon=":material/filter_alt_off:")
 
 
+def view_query() -> str:
+    """The query string that keeps this view in a link to another page: the language (when
+    not bokmål) and the sidebar's filters, as they stand in this page's URL."""
+    parameters = list(filters.link_parameters())
+    if language() != DEFAULT_LANGUAGE:
+        parameters.insert(0, (LANGUAGE_KEY, language()))
+    return urlencode(parameters, quote_via=quote)
+
+
+def _with_view(path: str, query: str) -> str:
+    view = view_query()
+    return f"{path}?{'&'.join(part for part in (query, view) if part)}" if query or view else path
+
+
 @lru_cache(maxsize=50_000)  # the same names on every rerun; quoting costs 7 µs a name
+def _quoted(name: str) -> str:
+    return quote(name, safe="")
+
+
 def profile_link(name: str) -> str:
-    """A link to a cluster's profile page (relative to the app's root)."""
-    return f"{PROFILE_PAGE}?{PROFILE_KEY}={quote(name)}"
+    """A link to a cluster's profile page (relative to the app's root) in the same language
+    and with the same filters as the page it is on."""
+    return _with_view(PROFILE_PAGE, f"{PROFILE_KEY}={_quoted(name)}")
+
+
+def glossary_link() -> str:
+    """A link to the glossary in the same language and with the same filters."""
+    return _with_view(GLOSSARY_PAGE, "")
+
+
+def see_glossary() -> str:
+    """The help texts' closing line, "see the glossary", its link keeping the view."""
+    return t("links.see_glossary", link=glossary_link())
 
 
 def _slug(text: str) -> str:
@@ -70,30 +103,127 @@ LINK_COLUMN = "profile_link"
 
 
 def with_profile_links(frame: pd.DataFrame, name_column: str = "cluster") -> pd.DataFrame:
-    """`frame` with a column of links to each row's cluster profile."""
-    return frame.assign(**{LINK_COLUMN: frame[name_column].map(profile_link)})
+    """`frame` with a column of links to each row's cluster profile, each as `profile_link`
+    makes it; the view's query string is made once for the whole column."""
+    view = view_query()
+    links = f"{PROFILE_PAGE}?{PROFILE_KEY}=" + frame[name_column].map(_quoted)
+    return frame.assign(**{LINK_COLUMN: links + f"&{view}" if view else links})
+
+
+# Column widths, in pixels, estimated from the number of characters: the grid sizes a column
+# by its first rows only, which cuts longer texts further down, and long headers.
+CHARACTER_PX = 6.8  # the grid's 14 px Source Sans: a little more than its average letter
+CELL_PADDING_PX = 24
+HEADER_EXTRA_PX = 40  # the sort arrow and the column menu beside a header
+NARROWEST_PX = 60
+WIDEST_PX = 400  # Streamlit's "large"; a longer text wraps
+NARROWEST_WRAPPED_PX = 240  # a long text column may be narrowed to this for the table to fit
+LINE_PX, MOST_LINES = 20, 4  # a row shows up to 4 lines of a long text; the grid wraps above 64 px
+PAGE_PX = 980  # the main column at 1440 px with the sidebar open: a wider table scrolls
+# Beside the main column: the sidebar and margins on a wide screen, the margins on a phone
+# (where the sidebar is folded away, below 768 px).
+WIDE_SIDES_PX, PHONE_SIDES_PX, PHONE_PX = 470, 32, 768
+NUMBER_UNITS = ("count", "mnok", "percent", "ratio", "decimal")
+
+
+def _width(texts: pd.Series) -> int:
+    """The pixels the longest of `texts` needs on one line."""
+    longest = texts.astype(str).str.len().max() if len(texts) else 0
+    return round(CHARACTER_PX * (0 if pd.isna(longest) else longest))
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """A number column as numbers, gaps as NaN."""
+    return values if pd.api.types.is_numeric_dtype(values) else pd.to_numeric(values, errors="coerce")
+
+
+# The grid sorts a missing number as if it were 0, among the zeros (`a_` and `r_` in
+# streamlit/static/static/js/DataFrame.*.js, Streamlit 1.67: null becomes "", and "" == 0).
+# A gap in a number column is sent as -inf instead, shown as "–" like any gap, so that it
+# sorts first going up and last going down. tests/browser/test_tables.py checks the order.
+SORTABLE_GAP = -math.inf
+
+
+def _sortable(values: pd.Series) -> pd.Series:
+    return values.astype("float64").fillna(SORTABLE_GAP) if values.isna().any() else values
+
+
+def column_widths(headers: dict[str, str], contents: dict[str, int], texts: set[str]) -> tuple[dict[str, int], int | None]:
+    """Each column's width: room for its header (`headers`) and its longest value (`contents`,
+    in pixels on one line), up to WIDEST_PX. A text column (`texts`) longer than that wraps,
+    and so may any text wider than NARROWEST_WRAPPED_PX: when the table is wider than the
+    page, those columns give up room in proportion, down to that width or their header's.
+    Returns the widths and the row height that shows the wrapped texts in full (up to
+    MOST_LINES lines), or None when nothing wraps."""
+    header_px = {column: round(len(header) * CHARACTER_PX + HEADER_EXTRA_PX) for column, header in headers.items()}
+    widths = {column: min(max(header_px[column], contents[column] + CELL_PADDING_PX, NARROWEST_PX), WIDEST_PX)
+              for column in headers}
+    long = {column for column in texts if contents[column] + CELL_PADDING_PX > WIDEST_PX}
+    # Once the rows are tall for a long text, any text wider than NARROWEST_WRAPPED_PX may wrap too.
+    wrapping = {column for column in texts if contents[column] + CELL_PADDING_PX > NARROWEST_WRAPPED_PX} if long else set()
+    excess = sum(widths.values()) - PAGE_PX
+    room = {column: widths[column] - max(NARROWEST_WRAPPED_PX, min(header_px[column], WIDEST_PX)) for column in wrapping}
+    room = {column: spare for column, spare in room.items() if spare > 0}
+    if excess > 0 and room:
+        share = min(1.0, excess / sum(room.values()))
+        widths |= {column: round(widths[column] - share * spare) for column, spare in room.items()}
+    if not long:
+        return widths, None
+    lines = max(math.ceil(contents[column] / (widths[column] - CELL_PADDING_PX)) for column in wrapping)
+    return widths, max(66, 16 + LINE_PX * min(lines, MOST_LINES))
+
+
+def scroll_cue(width: int, key: str) -> None:
+    """A caption saying that a table `width` pixels wide scrolls sideways, shown only while
+    the window is too narrow for the table: CSS media queries on the caption's container
+    (`key`, which Streamlit gives it as the class `st-key-<key>`) hide it otherwise."""
+    with st.container(key=key):
+        st.caption(t("table.scroll"))
+    st.html(f"<style>.st-key-{key} {{ display: none; }} "
+            f"@media (max-width: {PHONE_PX - 1}px) and (max-width: {width + PHONE_SIDES_PX - 1}px) "
+            f"{{ .st-key-{key} {{ display: flex; }} }} "
+            f"@media (min-width: {PHONE_PX}px) and (max-width: {width + WIDE_SIDES_PX - 1}px) "
+            f"{{ .st-key-{key} {{ display: flex; }} }}</style>")
 
 
 def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
           labels: dict[str, str] | None = None, height: int | str = "auto") -> None:
     """A table with Norwegian number formats (`units` maps a column to count, mnok,
     percent, ratio, decimal or date) and headers (`labels`), a link to the cluster's profile
-    when the frame has one (`with_profile_links`), and its download buttons. The numbers stay
-    numbers, so a column sorts by value, except in a column with gaps; the files hold the
-    same rows and columns as the table, under the same headers."""
+    when the frame has one (`with_profile_links`), and its download buttons.
+
+    Numbers and dates stay what they are, so a column sorts by value, and numbers are
+    right-aligned; they are shown as `format.column` writes them, a gap as "–" (a gap in a
+    number column is sent as SORTABLE_GAP, so that it sorts at one end). Every column is
+    wide enough for its header and its longest value, a long text wraps (`column_widths`),
+    and a header's help names its column in full. A table wider than the window says above
+    it that it scrolls sideways (`scroll_cue`). The files hold the same rows and columns as
+    the table, under the same headers."""
     units = {column: unit for column, unit in (units or {}).items() if column in frame}
-    labels = labels or {}
-    texts = {column: fmt.column(frame[column], unit) for column, unit in units.items()}
-    # Streamlit's grid draws a missing value as "None", whatever text it is given to show:
-    # a column with gaps is shown as its texts ("–" for a gap), and a text column with "–".
-    gaps = [column for column in frame.columns if column != LINK_COLUMN and frame[column].isna().any()]
-    shown = frame.assign(**{column: texts[column] if column in texts else frame[column].fillna("–") for column in gaps})
-    display = {labels.get(column, column): text for column, text in texts.items() if column not in gaps}
+    labels = {column: (labels or {}).get(column, column) for column in frame.columns}
+    shown = frame.assign(**{column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
+    texts = {column: fmt.column(shown[column], unit) for column, unit in units.items()}
+    shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
+    headers = {column: t("table.profile") if column == LINK_COLUMN else str(labels[column]) for column in frame.columns}
+    contents = {column: _width(pd.Series([t("table.open_profile")]) if column == LINK_COLUMN
+                               else texts[column] if column in texts else frame[column].dropna())
+                for column in frame.columns}
+    widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
     config = {}
-    if LINK_COLUMN in frame:
-        config[LINK_COLUMN] = st.column_config.LinkColumn(t("table.profile"), display_text=t("table.open_profile"), width="small")
+    for column in frame.columns:
+        header, width = headers[column], widths[column]
+        if column == LINK_COLUMN:
+            config[column] = st.column_config.LinkColumn(header, display_text=t("table.open_profile"), width=width,
+                                                         help=t("table.open_profile_help"))
+        elif units.get(column) in NUMBER_UNITS:
+            # No `format`: it would replace the texts, and printf cannot write 1 234,5 or 23 %.
+            config[labels[column]] = st.column_config.NumberColumn(header, width=width, help=header)
+        else:
+            config[labels[column]] = st.column_config.Column(header, width=width, help=header)
+    scroll_cue(sum(widths.values()), f"scroll-{_slug(name)}")
+    display = {labels[column]: text for column, text in texts.items()}
     st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
-                 height=height, width="stretch")
+                 height=height, width="stretch", placeholder=fmt.GAP, row_height=row_height)
     downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
 
 
@@ -107,7 +237,11 @@ def shown_as(frame: pd.DataFrame, display: dict[str, pd.Series]) -> Styler:
     time (`format.column`) and handed over in the shape `_translate` gives, the only part
     of a Styler Streamlit reads besides its data and uuid (`marshall_styler` in
     `streamlit/elements/lib/pandas_styler_utils.py`, Streamlit as pinned in
-    requirements.txt). `tests/test_components.py` checks what reaches the browser.
+    requirements.txt). `tests/test_format.py` and `tests/test_tables_and_links.py` check
+    what reaches the browser, `tests/browser/test_tables.py` how the browser sorts it.
+
+    The grid draws a missing value as the dataframe's `placeholder`, whatever text it is
+    given, and uses these texts only for a column whose column_config has no `format`.
     """
     positions = {column: index for index, column in enumerate(frame.columns)}
     body = [[{"id": f"row{row}_col{positions[column]}", "display_value": text}
@@ -123,4 +257,4 @@ def shown_as(frame: pd.DataFrame, display: dict[str, pd.Series]) -> Styler:
 def indicator_heading(key: str, suffix: str = "") -> None:
     """A chart's heading: the indicator's name, with its definition and a link to the
     glossary in the help tooltip."""
-    st.markdown(f"**{t(f'figure.{key}')}**{suffix}", help=f"{t(f'definition.{key}')}\n\n{t('glossary.see')}")
+    st.markdown(f"**{t(f'figure.{key}')}**{suffix}", help=f"{t(f'definition.{key}')}\n\n{see_glossary()}")

@@ -13,6 +13,7 @@ import pandas as pd
 from klynge.ui.texts import language
 
 NBSP = "\u00a0"
+GAP = "–"  # a missing value, in text and in tables
 # (thousands separator, decimal mark, space before %) per language
 _STYLE = {"nb": (NBSP, ",", NBSP), "en": (",", ".", "")}
 

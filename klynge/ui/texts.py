@@ -17,7 +17,11 @@ from klynge.ui.catalogue_nb import NB
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB, "en": EN}
 DEFAULT_LANGUAGE = "nb"
-LANGUAGE_KEY = "lang"
+LANGUAGE_KEY = "lang"  # in the URL
+# The switch's own key, apart from the URL's name: Streamlit's front end resets a widget whose
+# key is a query parameter that a bound widget's change takes out of the URL.
+SWITCH_KEY = "_klynge_language_switch"
+CHOSEN_KEY = "_klynge_language"
 LANGUAGE_NAMES = {"nb": "Norsk", "en": "English"}
 # (session id, language) of the script run in this thread, kept by `language_switch`: a
 # table calls `language()` for every cell, and reading session state costs microseconds.
@@ -25,7 +29,7 @@ _this_run = threading.local()
 
 
 def _from_session_state() -> str:
-    code = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    code = st.session_state.get(CHOSEN_KEY, DEFAULT_LANGUAGE)
     return code if code in CATALOGUES else DEFAULT_LANGUAGE
 
 
@@ -38,17 +42,31 @@ def language() -> str:
     return _from_session_state()
 
 
+def _remember_choice() -> None:
+    """The switch's callback: keep the language chosen (never the empty value the front end
+    sometimes sends back for the switch after another widget changed)."""
+    chosen = st.session_state.get(SWITCH_KEY)
+    if chosen in CATALOGUES:
+        st.session_state[CHOSEN_KEY] = chosen
+
+
 def language_switch() -> None:
     """The language choice, in the sidebar and in the URL as `?lang=en` (bokmål, the
     default, leaves the URL clean). Kept by hand rather than by `bind`, which would put the
-    option's display name in the URL."""
-    if LANGUAGE_KEY not in st.session_state:
+    option's display name in the URL.
+
+    The language lives in its own session-state entry (`CHOSEN_KEY`), set from the link when
+    a session starts and by the switch's callback; the switch is given it before each run.
+    Streamlit 1.67's front end loses the switch's value when a widget bound to the URL
+    changes (it sends it back empty), which would turn the page to bokmål mid-session."""
+    if st.session_state.get(CHOSEN_KEY) not in CATALOGUES:
         wanted = st.query_params.get(LANGUAGE_KEY)
-        st.session_state[LANGUAGE_KEY] = wanted if wanted in CATALOGUES else DEFAULT_LANGUAGE
+        st.session_state[CHOSEN_KEY] = wanted if wanted in CATALOGUES else DEFAULT_LANGUAGE
+    st.session_state[SWITCH_KEY] = st.session_state[CHOSEN_KEY]
     _this_run.language = None
     st.sidebar.segmented_control(
         CATALOGUES[language()]["language.label"], list(CATALOGUES), format_func=LANGUAGE_NAMES.get,
-        key=LANGUAGE_KEY, required=True,
+        key=SWITCH_KEY, required=True, on_change=_remember_choice,
     )
     ctx = get_script_run_ctx(suppress_warning=True)
     _this_run.language = (ctx.session_id, _from_session_state()) if ctx is not None else None
@@ -78,6 +96,16 @@ def sector_label(name: str) -> str:
     """A sector as the reader's language names it; a sector the catalogue does not know (the
     master data may add one) keeps its own name."""
     return t(f"sector.{name}") if isinstance(name, str) and has_text(f"sector.{name}") else name
+
+
+def source_text(text: str) -> str:
+    """A rule's source, note or basis (written in Norwegian) in the reader's language: the
+    English text for the built-in rules, the stored text for any other."""
+    from klynge.ui.sources_en import IN_ENGLISH
+
+    if language() == "en" and isinstance(text, str):
+        return IN_ENGLISH.get(text, text)
+    return text
 
 
 def figure_label(name: str) -> str:

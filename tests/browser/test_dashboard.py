@@ -16,6 +16,7 @@ from klynge.queries import Filter
 from klynge.store.engine import make_engine
 from klynge.summary import level_figures
 from klynge.ui import format as fmt
+from klynge.ui.components import _slug
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import TIMEOUT_MS, open_app, screenshot
@@ -132,12 +133,29 @@ def test_the_link_reproduces_the_view_in_a_new_browser(filtered_overview, new_pa
     assert page.url == filtered_overview["url"]
 
 
+def test_english_stays_when_a_filter_changes(page, demo_server):
+    """Streamlit's front end sends the language switch back empty after a widget bound to
+    the URL changes; the page must stay English and keep `lang=en` in its link."""
+    english = CATALOGUES["en"]
+    open_app(page, page_url(demo_server.url, OVERVIEW, "lang=en"))
+    levels = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").filter(has_text=english["filters.levels"])
+    levels.locator("input").click()
+    page.get_by_role("option", name=english["level.arena"], exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"[?&]niva=Arena(&|$)"))
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    key_figures(page, count=len(metrics.KEY_FIGURES))
+    assert page.locator("[data-testid=stMain] h1").first.inner_text().strip() == english["page.overview"]
+    assert parse_qs(urlsplit(page.url).query).get("lang") == ["en"]
+
+
 def test_the_csv_download_holds_exactly_the_rows_of_the_table(page, demo_server, engine, options):
     first, last = options.years[0], options.years[-1]
     open_app(page, page_url(demo_server.url, OVERVIEW, f"niva={LEVEL_LABEL}"))
-    button = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"])
-    button.wait_for()  # the elements below the charts can take a moment to draw
-    assert button.count() == 1
+    buttons = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"])
+    buttons.last.wait_for()  # the elements below the charts can take a moment to draw
+    assert buttons.count() == 2  # the key figures per level, then the clusters
+    button = buttons.last
     with page.expect_download() as download:
         button.click()
     with open(download.value.path(), encoding="utf-8", newline="") as handle:
@@ -166,7 +184,8 @@ def test_the_searched_descriptions_download_holds_every_match(page, demo_server,
                                     "international_activities_description", "messe")
     assert len(expected) > 30
     open_app(page, page_url(demo_server.url, international, "sok=MESSE"))
-    button = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"]).last
+    # The descriptions' own button (the page has the level tables' downloads too), by its key.
+    button = page.locator(f".st-key-csv-{_slug(TEXTS['international.descriptions_file'])} button")
     button.wait_for()
     assert page.locator("[data-testid=stExpander]").count() == 30
     with page.expect_download() as download:

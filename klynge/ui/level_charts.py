@@ -1,0 +1,195 @@
+"""The comparison each theme page opens with: per maturity level, every cluster a dot, the
+level's median marked and labelled, n in the level's label; beside it the totals per level
+and for the whole programme.
+
+A level's total mostly measures how many clusters it has (19 mature clusters against 2 in
+early stage); the dots and the median show what a typical cluster at the level has, and how
+far apart the clusters are.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from klynge import metrics
+from klynge.ui import components
+from klynge.ui import format as fmt
+from klynge.ui.charts import LEVEL_COLOURS, _axis_format, _configure, _value_axis
+from klynge.ui.texts import figure_label, level_label, t
+
+# Pixels per level: room for the dots, the median's tick and its label above them.
+STEP = 60
+# Streamlit fits the whole chart into its height: the value axis, its title and the padding
+# get this much on top of the levels' rows.
+AXIS_ROOM = 90
+# Dots closer than a dot's width stand side by side across their row, in the first free of
+# these places (units of the offset scale, a row being 4 units: the middle half of it); the
+# later ones, between them, overlapping a little.
+_SLOTS = (0.0, 0.5, -0.5, 1.0, -1.0, 0.25, -0.25, 0.75, -0.75)
+# A dot's width as a part of the largest value (a chart of 200 to 800 pixels).
+_RESOLUTION = 1 / 40
+MEDIAN_COLOUR = "#1a1a1a"
+# What the chart is, for tests and tools (Vega-Lite's `usermeta`, ignored by the renderer).
+KIND = "level_distribution"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure compared per cluster: a column of the reports (as `metrics.with_derived`
+    gives them), its unit (count, mnok, ratio) and, for a ratio, the numerator and
+    denominator whose sums make the level's own figure."""
+    key: str
+    unit: str = "count"
+    ratio_of: tuple[str, str] | None = None
+
+    @property
+    def title(self) -> str:
+        return figure_label(self.key) + (" (MNOK)" if self.unit == "mnok" else "")
+
+
+def value_text(value: float, unit: str) -> str:
+    """A value as the reader writes it: a count with a decimal only where it has one (a
+    median of an even number of clusters), money in MNOK, a ratio with one decimal."""
+    if unit == "mnok":
+        return fmt.mnok(value)
+    if unit == "ratio":
+        return fmt.ratio(value)
+    return fmt.number(value, 0 if float(value).is_integer() else 1)
+
+
+def _offsets(dots: pd.DataFrame) -> pd.Series:
+    """Each dot's place across its level's row (a simple beeswarm): from the smallest value
+    up, a dot takes the first place of `_SLOTS` that no dot less than a dot's width away
+    holds, so that ten clusters at "3" read as ten, not one. The same data always give the
+    same picture."""
+    largest = float(dots["value"].abs().max()) if len(dots) else 0.0
+    width = (largest or 1.0) * _RESOLUTION
+    places: dict = {}
+    for _, values in dots.groupby("level", sort=False)["value"]:
+        near: deque[tuple[float, float]] = deque()  # (value, place) of the dots within a width
+        for index, value in values.sort_values(kind="stable").items():
+            while near and value - near[0][0] >= width:
+                near.popleft()
+            taken = [place for _, place in near]
+            free = [slot for slot in _SLOTS if slot not in taken]
+            places[index] = free[0] if free else _SLOTS[len(taken) % len(_SLOTS)]
+            near.append((value, places[index]))
+    return pd.Series(places, index=dots.index, dtype=float)
+
+
+def _axis_labels(levels: pd.DataFrame) -> dict[str, str]:
+    """The label of each level's row: its name and n, the clusters with a value."""
+    return {row.level: t("levels.axis_label", level=level_label(row.level), n=fmt.integer(row.n))
+            for row in levels.itertuples()}
+
+
+def level_distribution(reports: pd.DataFrame, figure: Figure) -> alt.LayerChart:
+    """One row per level of `reports` (one year's reports with `cluster`, `cluster_id`,
+    `level` and the figure's column): a dot per cluster with a value, the level's median as
+    a tick labelled with its value, or, for a level with fewer than `metrics.MIN_PEERS`
+    clusters with a value, no tick but a note that they are too few (or that none has it).
+    Every level of the reports has its row, so that charts side by side line up."""
+    dots = metrics.cluster_values(reports, figure.key)
+    levels = metrics.level_comparison(reports, figure.key, figure.ratio_of)
+    levels = levels[levels["level"] != metrics.WHOLE_PROGRAMME]
+    labels = _axis_labels(levels)
+    order = [labels[code] for code in levels["level"]]
+    dots = dots.assign(
+        row=dots["level"].map(labels), level_label=dots["level"].map(level_label),
+        offset=_offsets(dots))
+    medians = levels[levels["median"].notna()]
+    medians = medians.assign(row=medians["level"].map(labels), level_label=medians["level"].map(level_label),
+                             text=[value_text(v, figure.unit) for v in medians["median"]])
+    medians["label"] = [t("levels.median_label", value=text) for text in medians["text"]]
+    too_few = levels[levels["median"].isna()]
+    too_few = too_few.assign(row=too_few["level"].map(labels), zero=0.0,
+                             label=[t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
+                                    for n in too_few["n"]])
+
+    value_format = _axis_format(figure.unit)
+    y = alt.Y("row:N", title=None, sort=order, scale=alt.Scale(type="band", domain=order, paddingInner=0, paddingOuter=0),
+              axis=alt.Axis(labelLimit=220, labelFontSize=12, labelOverlap=False, grid=False, ticks=False, domain=False))
+    x = alt.X("value:Q", title=figure.title, scale=alt.Scale(zero=True, nice=True),
+              axis=_value_axis(figure.unit, labelFlush=True))
+    codes = [code for code in LEVEL_COLOURS if code in set(dots["level"])]
+    colour = alt.Color("level_label:N", legend=None,
+                       scale=alt.Scale(domain=[level_label(c) for c in codes], range=[LEVEL_COLOURS[c] for c in codes]))
+    points = alt.Chart(dots).mark_circle(size=70, opacity=0.8, stroke="white", strokeWidth=0.8).encode(
+        x=x, y=y, color=colour,
+        yOffset=alt.YOffset("offset:Q", scale=alt.Scale(domain=[-2, 2])),
+        tooltip=[alt.Tooltip("cluster:N", title=t("chart.cluster")), alt.Tooltip("level_label:N", title=t("chart.level")),
+                 alt.Tooltip("value:Q", title=figure.title, format=value_format)])
+    median_x = alt.X("median:Q")
+    median_tooltip = [alt.Tooltip("level_label:N", title=t("chart.level")),
+                      alt.Tooltip("text:N", title=t("levels.median")),  # as its label writes it: "29,5", not "30"
+                      alt.Tooltip("n:Q", title=t("chart.n_clusters"))]
+    # The median over the dots, with a white edge so that it shows over dots of a dark level.
+    halo = alt.Chart(medians).mark_tick(color="white", thickness=5, size=STEP * 0.72 + 2).encode(x=median_x, y=y)
+    ticks = alt.Chart(medians).mark_tick(color=MEDIAN_COLOUR, thickness=2.5, size=STEP * 0.72).encode(
+        x=median_x, y=y, tooltip=median_tooltip)
+    tick_labels = alt.Chart(medians).mark_text(dy=-STEP * 0.38, baseline="bottom", fontSize=11, color=MEDIAN_COLOUR).encode(
+        x=median_x, y=y, text="label:N", tooltip=median_tooltip)
+    notes = alt.Chart(too_few).mark_text(dy=-STEP * 0.38, baseline="bottom", align="left", fontSize=11, fontStyle="italic",
+                                         color="#555555").encode(
+        x=alt.X("zero:Q"), y=y, text="label:N")
+    chart = alt.layer(points, halo, ticks, tick_labels, notes).properties(
+        height=STEP * max(len(order), 1) + AXIS_ROOM, usermeta={"klynge": {"chart": KIND, "figure": figure.key}})
+    return _configure(chart)
+
+
+def comparison_table(reports: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Per level and for the whole programme: the clusters (n), and for each figure its
+    total (the level as a whole) and the median per cluster, the median written with its n
+    where fewer clusters have the figure than the level has, and "too few" below
+    `metrics.MIN_PEERS`. Returns the table (labelled columns) and the units of its number
+    columns, for `components.table`."""
+    columns: dict[str, list] = {}
+    units: dict[str, str] = {}
+    for index, figure in enumerate(figures):
+        levels = metrics.level_comparison(reports, figure.key, figure.ratio_of)
+        if index == 0:
+            columns[t("col.level")] = [t("levels.whole_programme") if code == metrics.WHOLE_PROGRAMME else level_label(code)
+                                       for code in levels["level"]]
+            columns[t("levels.col.clusters")] = levels["clusters"].tolist()
+            units[t("levels.col.clusters")] = "count"
+        # The cells carry the unit ("4,5 MNOK"), so the header does not.
+        name = figure_label(figure.key)
+        total = t("levels.col.overall" if figure.ratio_of else "levels.col.total", figure=name)
+        columns[total] = levels["total"].tolist()
+        units[total] = figure.unit
+        columns[t("levels.col.median", figure=name)] = [_median_cell(row, figure.unit) for row in levels.itertuples()]
+    return pd.DataFrame(columns), units
+
+
+def _median_cell(row, unit: str) -> str:
+    if row.n == 0:
+        return "–"  # no cluster has the figure (a ratio whose denominator is 0 or not set)
+    if row.n < metrics.MIN_PEERS:
+        return t("levels.too_few_cell", n=fmt.integer(row.n))
+    text = value_text(row.median, unit)
+    return text if row.n == row.clusters else t("levels.median_of", value=text, n=fmt.integer(row.n))
+
+
+def show_comparison(reports: pd.DataFrame, figures: list[Figure], year: int, topic: str, note: str | None = None) -> None:
+    """The section a theme page opens with: its heading, how to read it, a distribution per
+    figure (side by side when there are two, one under the other on a phone), and under them
+    the table of totals per level and for the whole programme. `topic`: the page's name,
+    for the download's file name; `note`: a caption under the charts."""
+    st.subheader(t("levels.comparison", year=year), help=components.see_glossary())
+    if reports.empty:  # the filters select reports of other years, not of this one
+        components.empty_selection()
+        return
+    st.caption(t("levels.caption", minimum=metrics.MIN_PEERS))
+    for place, figure in zip(st.columns(len(figures), gap="medium"), figures):
+        with place:
+            components.indicator_heading(figure.key, " (MNOK)" if figure.unit == "mnok" else "")
+            st.altair_chart(level_distribution(reports, figure), width="stretch")
+    if note:
+        st.caption(note)
+    table, units = comparison_table(reports, figures)
+    components.table(table, t("levels.file", topic=topic, year=year), units=units)
