@@ -10,7 +10,7 @@ from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
-from klynge.ui.texts import figure_label, level_label, t
+from klynge.ui.texts import figure_label, level_label, source_text, t
 
 
 def unset_source(rules, level: str, year: int) -> str:
@@ -20,7 +20,7 @@ def unset_source(rules, level: str, year: int) -> str:
         if rule is None:
             return t("rule.not_set")
         if rule.value is None:
-            return rule.source
+            return source_text(rule.source)
     return "–"
 
 

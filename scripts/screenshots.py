@@ -17,7 +17,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from klynge.devtools import launch_chromium, page_url, streamlit_server, wait_for_app  # noqa: E402
+from klynge.devtools import launch_chromium, page_url, streamlit_server, wait_for_app, wait_for_charts  # noqa: E402
 from klynge.ui.pages import PAGES  # noqa: E402
 
 
@@ -42,6 +42,8 @@ def main() -> None:
         for spec in (spec for spec in PAGES if not wanted or spec.url_path in wanted):
             page.goto(page_url(server.url, spec, args.query))
             wait_for_app(page)
+            wait_for_charts(page)
+            wait_for_app(page)  # a page may rerun once more (e.g. after putting the language in the link)
             if args.full:
                 # The app scrolls inside its main section, so grow the window to the content.
                 height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")

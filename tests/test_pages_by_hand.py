@@ -88,3 +88,10 @@ def test_profile_compares_with_the_median_of_the_others(hand_url, monkeypatch):
     # 2024: only Epsilon and Theta beside Delta at Arena
     assert "For få til å sammenligne i 2024:" in captions and "2023" not in captions.split("For få")[1].split(":")[0]
     assert len(charts(at)) == 9
+
+
+def test_funding_in_english_cites_the_rule_in_english(hand_url, monkeypatch):
+    at = open_page(hand_url, "pages/finansiering.py", monkeypatch, fra="2024", til="2024", lang="en")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Programme description 2019, ch. 4.4" in captions and "(translated)" in captions
+    assert "Programbeskrivelsen" not in captions
