@@ -22,11 +22,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from klynge import queries
-from klynge.store.engine import ensure_schema, make_engine
-from klynge.store.importer import load_demo
+from klynge.store.engine import make_engine
 from klynge.ui import charts
 from klynge.ui.pages import PAGES
 from tests.conftest import REPO_ROOT
+from tests.test_pages import demo_url  # noqa: F401 - one demo database for the module
 
 DASHBOARD = str(REPO_ROOT / "dashboard.py")
 LANGUAGES = ("nb", "en")
@@ -339,16 +339,6 @@ def sent_charts(at: AppTest) -> list[tuple[dict, dict]]:
             datasets["__main__"] = records(proto.data)
         found.append((spec, datasets))
     return found
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    path = tmp_path_factory.mktemp("chart_specs") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    ensure_schema(engine)
-    load_demo(engine)
-    engine.dispose()
-    return f"sqlite:///{path}"
 
 
 def _choices(url: str) -> dict[str, dict]:

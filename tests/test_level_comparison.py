@@ -20,17 +20,16 @@ import math
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from klynge import metrics, queries
 from klynge.queries import SUMMED_FIELDS, Filter
-from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import import_paths
 from klynge.ui import level_charts
 from klynge.ui.level_charts import Figure
 from tests.factories import hand_made
 from tests.test_pages import charts, open_page
+from tests.test_pages_by_hand import clear_caches, hand_url  # noqa: F401 - the hand-made programme's pages
 
 LEVERAGE = Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))
 
@@ -178,22 +177,6 @@ def test_the_table_has_the_totals_per_level_and_for_the_whole_programme(hand):
 
 
 # --- the pages ---
-
-@pytest.fixture(scope="module")
-def hand_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hand")
-    engine = make_engine(f"sqlite:///{folder / 'hand.db'}")
-    ensure_schema(engine)
-    import_paths(engine, [hand_made(folder / "files")])
-    engine.dispose()
-    return f"sqlite:///{folder / 'hand.db'}"
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
 
 def chart_layers(element) -> tuple[dict, dict[str, pd.DataFrame]]:
     """A chart on the page: its Vega-Lite spec and the data of its layers, by mark."""
