@@ -81,9 +81,12 @@ CHART_TEXT = "#555867"
 def _configure(chart: alt.Chart, legend_columns: int = 2) -> alt.Chart:
     """The reader's number formats, and legends below the chart in rows that wrap instead
     of running off the edge, narrow enough for a phone."""
-    return chart.configure(locale=vega_locale()).configure_legend(
-        orient="bottom", title=None, labelLimit=LEGEND_LABEL_LIMIT, columns=legend_columns, symbolLimit=0,
-        labelColor=CHART_TEXT, titleColor=CHART_TEXT).configure_axis(labelColor=CHART_TEXT, titleColor=CHART_TEXT)
+    # One `configure` call: each call copies the whole chart with its data (8 ms a copy here).
+    return chart.configure(
+        locale=vega_locale(),
+        legend=alt.LegendConfig(orient="bottom", title=None, labelLimit=LEGEND_LABEL_LIMIT, columns=legend_columns,
+                                symbolLimit=0, labelColor=CHART_TEXT, titleColor=CHART_TEXT),
+        axis=alt.AxisConfig(labelColor=CHART_TEXT, titleColor=CHART_TEXT))
 
 
 def _finish(chart: alt.Chart, legend_columns: int = 2, legend_entries: int = 0, height: int = HEIGHT) -> alt.Chart:
