@@ -257,11 +257,12 @@ def member_register(engine: Engine, flt: Filter = Filter(), name_contains: tuple
     (`suspect_member_names`, the same as `name_contains=tuple(encoding.MOJIBAKE_LEADS)`)."""
     year = _register_year(engine, flt)
     first = flt.years[0] if flt.years else year
-    members = M.join(SN, SN.c.member_id == M.c.id) if suspect_names else M
     query = select(
         M.c.cluster_id, C.c.name.label("cluster"), LEVEL, M.c.orgnr, M.c.name, M.c.member_type,
         M.c.core_member, M.c.joined, M.c.left,
-    ).select_from(members.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
+    ).select_from(M.join(C, C.c.id == M.c.cluster_id).outerjoin(P, _level_join(literal(year))))
+    if suspect_names:  # the few kept ids first, so that the database starts from them
+        query = query.where(M.c.id.in_(select(SN.c.member_id)))
     query = _where(query, flt, year_column=None).where(_active_in(first, year), _containing(M.c.name, name_contains))
     return _frame(engine, query.order_by(C.c.name, M.c.name))
 
@@ -390,14 +391,13 @@ def register_differences(engine: Engine, flt: Filter = Filter(), kept: bool = Tr
     report's year: the report's counts (`members_startup` ...) and the register's
     (`register_members_startup` ...). Read from the few reports the importer keeps as
     differing (`register_mismatches`), or with `kept=False` by comparing every report."""
-    reports = _reports_from()
-    if kept:
-        reports = reports.join(MM, MM.c.report_id == R.c.id)
     query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL,
                    *(R.c[field] for field in MEMBER_COUNT_FIELDS),
                    *(Y.c[field].label(f"register_{field}") for field in MEMBER_COUNT_FIELDS)).select_from(
-        reports.join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
+        _reports_from().join(Y, and_(Y.c.cluster_id == R.c.cluster_id, Y.c.year == R.c.report_year)))
     query = query.where(or_(*(Y.c[field] != R.c[field] for field in MEMBER_COUNT_FIELDS)))
+    if kept:  # the few kept ids first, so that the database starts from them
+        query = query.where(R.c.id.in_(select(MM.c.report_id)))
     return _frame(engine, _where(query, flt).order_by(R.c.report_year, C.c.name))
 
 
