@@ -10,6 +10,7 @@ import pytest
 
 from klynge.devtools import page_url, streamlit_server
 from klynge.ui.pages import PAGES
+from klynge.ui.components import _slug
 from tests.browser.conftest import open_app, require_browser, screenshot
 from tests.test_safe_exports import MARKED, NAME, PAYLOAD, TEXTS, assert_csv_safe, assert_xlsx_safe, hostile_database
 
@@ -25,9 +26,10 @@ def hostile_server(tmp_path_factory):
         yield server
 
 
-def download(page, label: str) -> bytes:
-    """The file the last download button labelled `label` gives when clicked."""
-    button = page.locator("[data-testid=stDownloadButton] button", has_text=label).last
+def download(page, kind: str, file: str) -> bytes:
+    """The file the `kind` (csv, xlsx) download button of the table whose file name starts
+    with `file` gives when clicked (found by its key: a page has several tables)."""
+    button = page.locator(f"[class*='st-key-{kind}-{_slug(file)}'] button")
     button.wait_for()  # the elements below the charts can take a moment to draw
     with page.expect_download() as made:
         button.click()
@@ -36,13 +38,13 @@ def download(page, label: str) -> bytes:
 
 def test_the_searched_descriptions_download_holds_no_formula(page, hostile_server):
     open_app(page, page_url(hostile_server.url, PAGE["internasjonalt"], "sok=hyperlink"))
-    rows = assert_csv_safe(download(page, TEXTS["download.csv"]))
+    rows = assert_csv_safe(download(page, "csv", TEXTS["international.descriptions_file"]))
     body = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert MARKED <= {row[TEXTS["col.description"]] for row in body}
     assert "'" + NAME in {row[TEXTS["col.cluster"]] for row in body}
     assert all(row[TEXTS["col.year"]].isdigit() for row in body)
 
-    sheet = assert_xlsx_safe(download(page, TEXTS["download.xlsx"]))
+    sheet = assert_xlsx_safe(download(page, "xlsx", TEXTS["international.descriptions_file"]))
     header = [cell.value for cell in sheet[1]]
     description, year = header.index(TEXTS["col.description"]), header.index(TEXTS["col.year"])
     hostile = [row[description] for row in sheet.iter_rows(min_row=2) if PAYLOAD in (row[description].value or "")]
@@ -55,12 +57,13 @@ def test_the_searched_descriptions_download_holds_no_formula(page, hostile_serve
 
 def test_a_table_download_holds_no_formula(page, hostile_server):
     open_app(page, page_url(hostile_server.url, PAGE["oversikt"]))
-    rows = assert_csv_safe(download(page, TEXTS["download.csv"]))
+    clusters_file = TEXTS["overview.clusters_file"].split("{")[0]  # "klynger {year}": the year is the data's
+    rows = assert_csv_safe(download(page, "csv", clusters_file))
     cluster, members = rows[0].index(TEXTS["col.cluster"]), rows[0].index(TEXTS["col.register_members"])
     assert "'" + NAME in [row[cluster] for row in rows[1:]]
     assert all(row[members].isdigit() for row in rows[1:])
 
-    sheet = assert_xlsx_safe(download(page, TEXTS["download.xlsx"]))
+    sheet = assert_xlsx_safe(download(page, "xlsx", clusters_file))
     [cell] = [row[cluster] for row in sheet.iter_rows(min_row=2) if row[cluster].value == "'" + NAME]
     assert (cell.data_type, cell.quotePrefix) == ("s", True)
     assert {row[members].data_type for row in sheet.iter_rows(min_row=2)} == {"n"}
