@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from klynge.devtools import page_url, streamlit_server
-from klynge.ui.pages import PAGES
 from klynge.ui.components import _slug
+from klynge.ui.pages import PAGES
 from tests.browser.conftest import open_app, require_browser, screenshot
 from tests.test_safe_exports import MARKED, NAME, PAYLOAD, TEXTS, assert_csv_safe, assert_xlsx_safe, hostile_database
 
