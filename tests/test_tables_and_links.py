@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -216,3 +217,14 @@ def test_a_wide_table_says_it_scrolls():
     assert [caption.value for caption in at.caption] == [NB["table.scroll"]]
     styles = [element.proto.body for element in at.get("html")]
     assert any(".st-key-scroll-gap" in style and "@media" in style for style in styles)
+
+
+def test_the_scroll_cues_style_holds_no_data():
+    """The only HTML the app writes (the scroll cue's style) is made from the table's name
+    through `_slug`: a hostile name leaves letters, digits and hyphens only."""
+    from klynge.ui.components import _slug, scroll_cue
+
+    hostile = '</style><script>alert("x")</script> «Sjø» {display:block}'
+    assert re.fullmatch(r"[a-z0-9-]+", f"scroll-{_slug(hostile)}")
+    with pytest.raises(ValueError):
+        scroll_cue(900, "scroll-</style>")

@@ -8,9 +8,8 @@ import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import quote, urlencode
-
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
@@ -173,10 +172,17 @@ def column_widths(headers: dict[str, str], contents: dict[str, int], texts: set[
     return widths, max(66, 16 + LINE_PX * min(lines, MOST_LINES))
 
 
+_SAFE_KEY = re.compile(r"[a-z0-9-]+")
+
+
 def scroll_cue(width: int, key: str) -> None:
     """A caption saying that a table `width` pixels wide scrolls sideways, shown only while
     the window is too narrow for the table: CSS media queries on the caption's container
-    (`key`, which Streamlit gives it as the class `st-key-<key>`) hide it otherwise."""
+    (`key`, which Streamlit gives it as the class `st-key-<key>`) hide it otherwise. The
+    HTML holds only `key` (letters, digits and hyphens, as `_slug` makes it) and numbers:
+    no data reaches it."""
+    if not _SAFE_KEY.fullmatch(key):
+        raise ValueError(f"not a safe key for the scroll cue's style: {key!r}")
     with st.container(key=key):
         st.caption(t("table.scroll"))
     st.html(f"<style>.st-key-{key} {{ display: none; }} "
