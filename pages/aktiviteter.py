@@ -6,6 +6,7 @@ import streamlit as st
 from klynge import metrics
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
@@ -21,16 +22,14 @@ st.caption(t("activities.caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("activities_organised")
-    st.altair_chart(charts.level_year_bars(summary, "activities_organised", figure_label("activities_organised"), beside=2), width="stretch")
+    draw(charts.level_year_bars, summary, "activities_organised", figure_label("activities_organised"), beside=2)
 with right:
     components.indicator_heading("activities_unique_participants")
-    st.altair_chart(charts.level_year_bars(summary, "activities_unique_participants", figure_label("activities_unique_participants"),
-                                          beside=2),
-                    width="stretch")
+    draw(charts.level_year_bars, summary, "activities_unique_participants", figure_label("activities_unique_participants"),
+         beside=2)
 
 st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
-st.altair_chart(charts.level_trend(summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio"),
-                width="stretch")
+draw(charts.level_trend, summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio")
 charts.note_few_clusters(summary, "participants_per_activity")
 
 st.subheader(t("activities.ranking", year=year), help=components.see_glossary())
@@ -42,8 +41,7 @@ per_cluster = reports.assign(participants_per_activity=metrics.participants_per_
 top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
 if len(per_cluster) > len(top):
     st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(per_cluster))))
-st.altair_chart(charts.cluster_ranking(top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count"),
-                width="stretch")
+draw(charts.cluster_ranking, top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count")
 listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
     ["cluster", "level", *ranked_by]]
 components.table(

@@ -8,6 +8,7 @@ from klynge import metrics
 from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, source_text, t
@@ -40,10 +41,10 @@ st.caption(t("funding.caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("funding_national_mnok", " (MNOK)")
-    st.altair_chart(charts.level_year_bars(summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2), width="stretch")
+    draw(charts.level_year_bars, summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2)
 with right:
     components.indicator_heading("funding_eu_mnok", " (MNOK)")
-    st.altair_chart(charts.level_year_bars(summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2), width="stretch")
+    draw(charts.level_year_bars, summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2)
 
 st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + components.see_glossary())
 st.caption(t("funding.rules"))
@@ -62,8 +63,7 @@ labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_
 components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
                  t("funding.levels_file", year=year), units=units, labels=labels)
 components.indicator_heading("leverage")
-st.altair_chart(charts.level_trend(summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio"),
-                width="stretch")
+draw(charts.level_trend, summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio")
 charts.note_few_clusters(summary[summary["programme_money_mnok"] > 0], "leverage")
 
 st.markdown(f"**{t('funding.per_cluster', year=year)}**")
@@ -81,7 +81,7 @@ if not reports.empty:
     for column, financing in zip(st.columns(2), ("programme", "other")):
         with column:
             st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + components.see_glossary())
-            st.altair_chart(charts.project_bars(projects[projects["financing"] == financing]), width="stretch")
+            draw(charts.project_bars, projects[projects["financing"] == financing])
     projects["level"] = projects["level"].map(level_label)
     wide = projects.assign(
         financing=projects["financing"].map(lambda f: t(f"financing.{f}")),

@@ -6,13 +6,14 @@ activity descriptions as searchable text."""
 import streamlit as st
 
 from klynge import metrics
+from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
 from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.safe import plain
-from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.international")
@@ -25,21 +26,17 @@ per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty e
 show_comparison(per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
 
 components.indicator_heading("international_activities_new")
-st.altair_chart(charts.level_year_bars(summary, "international_activities_new", figure_label("international_activities_new")),
-                width="stretch")
+draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
 
 left, right = st.columns(2)
 with left:
     components.indicator_heading("intl_projects")
-    st.altair_chart(charts.level_year_bars(summary, "intl_projects", figure_label("intl_projects"), beside=2), width="stretch")
+    draw(charts.level_year_bars, summary, "intl_projects", figure_label("intl_projects"), beside=2)
 with right:
     components.indicator_heading("with_international_partners")
-    st.altair_chart(charts.level_year_bars(summary, "with_international_partners", figure_label("with_international_partners"),
-                                          beside=2),
-                    width="stretch")
+    draw(charts.level_year_bars, summary, "with_international_partners", figure_label("with_international_partners"), beside=2)
 components.indicator_heading("international_cluster_collaborations")
-st.altair_chart(charts.level_trend(summary, "international_cluster_collaborations",
-                                   figure_label("international_cluster_collaborations")), width="stretch")
+draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
 charts.note_few_clusters(summary, "international_cluster_collaborations")
 
 columns = ["international_activities_new", "intl_projects", "with_international_partners", "international_cluster_collaborations"]

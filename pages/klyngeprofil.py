@@ -8,6 +8,7 @@ from klynge import metrics
 from klynge.queries import Filter
 from klynge.ui import charts, cluster_charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.pages import start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, member_type_label, sector_label, t
@@ -92,7 +93,7 @@ else:
         ])
         with row[index % 2]:
             components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
-            st.altair_chart(cluster_charts.cluster_vs_median(frame, figure_label(figure), unit), width="stretch")
+            draw(cluster_charts.cluster_vs_median, frame, figure_label(figure), unit)
     table = history[["report_year", "level", *figures]].assign(level=history["level"].map(level_label))
     components.table(table, t("profile.figures_file", name=cluster["cluster"]),
                      units={f: ("mnok" if f.endswith("_mnok") else "count") for f in figures},
@@ -108,7 +109,7 @@ else:
     composition = metrics.member_composition(counts, ["cluster"])
     st.caption(t("profile.members_caption", year=last_year, count=len(register)),
                help=t("definition.member_types") + "\n\n" + components.see_glossary())
-    st.altair_chart(charts.composition(composition, "cluster", t("chart.cluster"), horizontal=True), width="stretch")
+    draw(charts.composition, composition, "cluster", t("chart.cluster"), horizontal=True)
     shown = register.assign(member_type=register["member_type"].map(member_type_label),
                             core_member=register["core_member"].map(lambda core: t("common.yes") if core else t("common.no")))[
         ["name", "orgnr", "member_type", "core_member", "joined", "left"]]

@@ -7,6 +7,7 @@ import streamlit as st
 from klynge import metrics
 from klynge.indicators import GOALS, INDICATOR_BY_KEY
 from klynge.ui import charts, cluster_charts, components, data
+from klynge.ui.drawing import draw
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -30,7 +31,7 @@ for kind in ("effect", "result"):
         with row[index % 2]:
             st.subheader(t(f"goal.{goal.key}"))
             st.caption(t(f"goal.{goal.key}.how"))
-            st.altair_chart(cluster_charts.goal_panels(summary, goal.indicators, units), width="stretch")
+            draw(cluster_charts.goal_panels, summary, goal.indicators, units)
             with st.expander(t("goals.details")):
                 for key in goal.indicators:
                     components.indicator_heading(key, " (MNOK)" if units[key] == "mnok" else "")

@@ -7,6 +7,7 @@ from klynge import metrics
 from klynge.domain import FIVE_POINT_MODEL, MEMBER_COUNT_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.level_charts import Figure, show_comparison
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, member_type_label, t
@@ -32,14 +33,14 @@ with_n = {code: t("levels.axis_label", level=level_label(code), n=fmt.integer(cl
 by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(with_n)
 st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
 order = [with_n[code] for code in sorted(with_n, key=metrics.level_order)]
-st.altair_chart(charts.composition(by_level, "level", t("chart.level"), measure, order=order), width="stretch")
+draw(charts.composition, by_level, "level", t("chart.level"), measure, order=order)
 st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
 # A bar per cluster stops being readable (and fast) beyond a few dozen: the largest are drawn.
 largest = reports.nlargest(charts.MAX_CLUSTER_BARS, "members_total")
 if len(reports) > len(largest):
     st.caption(t("chart.largest", shown=fmt.integer(len(largest)), total=fmt.integer(len(reports))))
 by_cluster = metrics.member_composition(largest, ["cluster"])
-st.altair_chart(charts.composition(by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True), width="stretch")
+draw(charts.composition, by_cluster, "cluster", t("chart.cluster"), measure, horizontal=True)
 table = by_level.assign(level=by_level["level_code"].map(level_label)).pivot_table(
     index="level", columns="member_type", values="members", aggfunc="sum", sort=False).reset_index()
 table.columns = [t("col.level") if c == "level" else member_type_label(c) for c in table.columns]
@@ -76,19 +77,18 @@ else:
 
 st.subheader(t("members.partners"), help=t("definition.partners_total") + "\n\n" + components.see_glossary())
 summary = data.summary_with_derived(flt)
-st.altair_chart(charts.level_year_bars(summary, "partners_total", t("figure.partners_total")), width="stretch")
+draw(charts.level_year_bars, summary, "partners_total", t("figure.partners_total"))
 
 st.subheader(t("members.gender"))
 st.caption(t("members.gender_caption"))
 left, right = st.columns(2)
 with left:
     components.indicator_heading("steering_women_share")
-    st.altair_chart(charts.level_trend(summary, "steering_women_share", t("figure.steering_women_share"), "percent",
-                                       beside=2, y_domain=[0, 1]), width="stretch")
+    draw(charts.level_trend, summary, "steering_women_share", t("figure.steering_women_share"), "percent",
+         beside=2, y_domain=[0, 1])
 with right:
     components.indicator_heading("mgmt_women_share")
-    st.altair_chart(charts.level_trend(summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent",
-                                       beside=2, y_domain=[0, 1]), width="stretch")
+    draw(charts.level_trend, summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent", beside=2, y_domain=[0, 1])
 charts.note_few_clusters(summary, "steering_women_share")
 per_cluster = reports.assign(**metrics.women_shares(reports))
 gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[

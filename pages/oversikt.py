@@ -7,6 +7,7 @@ from klynge import metrics
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, sector_label, t
 
@@ -75,8 +76,7 @@ choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, d
                               format_func=figure_label, key="trend", bind="query-params")
 choice = choice or metrics.KEY_FIGURES[0]
 unit = "mnok" if choice == "funding_triggered_mnok" else "count"
-st.altair_chart(charts.level_trend(trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit),
-                width="stretch")
+draw(charts.level_trend, trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit)
 charts.note_few_clusters(trend, choice)
 
 st.subheader(t("overview.clusters", year=year))

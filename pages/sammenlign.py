@@ -10,6 +10,7 @@ from klynge.indicators import INDICATOR_BY_KEY
 from klynge.queries import Filter
 from klynge.ui import cluster_charts, components, data
 from klynge.ui import format as fmt
+from klynge.ui.drawing import draw
 from klynge.ui.pages import require_rows, start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
@@ -52,7 +53,7 @@ st.caption(t("compare.lines_caption", minimum=metrics.MIN_PEERS))
 # Each cluster keeps its colour on every chart: its place in the choice.
 shown = set(reports["cluster_id"])
 clusters = [names[cid] for cid in chosen if cid in shown]
-st.altair_chart(cluster_charts.cluster_legend(clusters), width="stretch")
+draw(cluster_charts.cluster_legend, clusters)
 for index, figure in enumerate(FIGURES):
     if index % 2 == 0:
         row = st.columns(2)  # a row at a time: on a phone the charts stay in order
@@ -66,7 +67,7 @@ for index, figure in enumerate(FIGURES):
     with row[index % 2]:
         components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
         if frame["value"].notna().any():
-            st.altair_chart(cluster_charts.compare_lines(frame, figure_label(figure), unit, clusters), width="stretch")
+            draw(cluster_charts.compare_lines, frame, figure_label(figure), unit, clusters)
         else:  # an empty chart says nothing (and its empty marks have no text for a screen reader)
             st.caption(t("compare.no_values"))
 

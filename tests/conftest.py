@@ -16,6 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POSTGRES_URL = os.environ.get("KLYNGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Every chart a test draws is checked against the Vega-Lite schema (klynge/ui/drawing.py).
+os.environ.setdefault("KLYNGE_CHECK_CHARTS", "1")
 
 _postgres_state: dict[str, str | None] = {}
 

@@ -117,21 +117,20 @@ def test_a_comparison_is_of_one_year():
 
 # --- the chart and the table (klynge/ui/level_charts.py) ---
 
-def layers(chart) -> dict[str, pd.DataFrame]:
-    """The data of each layer of a distribution chart, by its mark."""
-    spec = chart.to_dict()
+def layers(spec: dict) -> dict[str, pd.DataFrame]:
+    """The data of each layer of a distribution chart (a spec whose datasets are frames), by
+    its mark."""
     frames = {}
     for layer in spec["layer"]:
         mark = layer["mark"]["type"]
-        frames[mark if mark not in frames else f"{mark}-2"] = pd.DataFrame(spec["datasets"][layer["data"]["name"]])
+        frames[mark if mark not in frames else f"{mark}-2"] = spec["datasets"][layer["data"]["name"]]
     return frames
 
 
 def test_the_chart_draws_every_cluster_and_the_medians_of_levels_of_three_or_more(hand):
-    chart = level_charts.level_distribution(reports_of(hand, 2024), Figure("members_total"))
-    spec = chart.to_dict()
+    spec = level_charts.level_distribution(reports_of(hand, 2024), Figure("members_total"))
     assert spec["usermeta"]["klynge"] == {"chart": level_charts.KIND, "figure": "members_total"}
-    data = layers(chart)
+    data = layers(spec)
     dots = data["circle"]
     assert sorted(zip(dots["cluster"], dots["level"], dots["value"])) == sorted([
         ("Delta", "arena", 20), ("Epsilon", "arena", 30), ("Theta", "arena", 44), ("Alfa", "arena_pro", 40),

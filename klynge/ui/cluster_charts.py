@@ -180,11 +180,11 @@ def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
         color=alt.Color("cluster:N", scale=alt.Scale(domain=list(clusters), range=list(data["colour"])), legend=None))
     # A name may take its half of the width, less the swatch.
     names = base.mark_text(align="left", baseline="middle", dx=10, fontSize=13, limit=alt.expr("width / 2 - 24")).encode(
-        text="cluster:N")
+        text=alt.Text("cluster:N"))
     rows = int(data["row"].max()) + 1 if len(data) else 1
-    chart = alt.layer(swatches, names).properties(height=LEGEND_ROW_HEIGHT * rows,
-                                                  padding={"top": 4, "bottom": 4, "left": 4, "right": 4})
-    return _configure(chart).configure_view(stroke=None)
+    chart = alt.layer(swatches, names)
+    chart.height, chart.padding = LEGEND_ROW_HEIGHT * rows, {"top": 4, "bottom": 4, "left": 4, "right": 4}
+    return _configure(chart, view={"stroke": None})
 
 
 def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str]) -> alt.VConcatChart:

@@ -1,0 +1,124 @@
+"""Charts drawn from specs built once per data answer.
+
+Building an Altair chart and turning it into a Vega-Lite spec cost 20 to 90 ms a chart in
+Python (half of it Altair checking the spec against the Vega-Lite schema), and
+`st.altair_chart` pays that on every rerun, even when the data and the language are the same
+as a moment ago. `draw(builder, *args)` keeps the finished spec, with its data already in
+Arrow, per builder, arguments and language (`st.cache_data`: shared by the sessions, so a
+second reader of the same view pays nothing), and sends it with `st.vega_lite_chart`: the
+same element, the same bytes as `st.altair_chart` would send.
+
+A builder's specs are checked against the schema the first time the builder runs in a
+process, and every time when `KLYNGE_CHECK_CHARTS` is set (the tests set it): what the code
+builds has the same shape whatever the data, so checking every rerun only spends time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+from klynge.ui.texts import language
+
+CHECK_ENV = "KLYNGE_CHECK_CHARTS"
+_TRANSFORMER = "klynge_arrow"
+# Altair's data transformer and theme are settings of the whole process: one conversion at a
+# time sets and restores them.
+_altair_settings = threading.Lock()
+_checked: set[str] = set()
+
+
+def _to_arrow(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
+    """Altair data transformer: a chart's table as Arrow bytes under a name that is the
+    hash of those bytes (so equal tables are sent once)."""
+    data_bytes = convert_anything_to_arrow_bytes(data)
+    name = hashlib.blake2b(data_bytes, digest_size=16).hexdigest()
+    datasets[name] = data_bytes
+    return {"name": name}
+
+
+alt.data_transformers.register(_TRANSFORMER, _to_arrow)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin | dict, validate: bool) -> dict:
+    """`chart` as the Vega-Lite spec Streamlit sends: no Altair theme, the data as named
+    Arrow datasets. `chart` is an Altair chart, or a spec written as a dict whose
+    `datasets` are frames (see `level_charts.level_distribution`)."""
+    if isinstance(chart, dict):
+        return _from_dict(chart, validate)
+    datasets: dict[str, bytes] = {}
+    with _altair_settings:
+        plain = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with plain, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+            spec = chart.to_dict(validate=validate)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def _from_dict(spec: dict, validate: bool) -> dict:
+    """A spec written as a dict: checked against the schema (without its data), its frames
+    turned into Arrow datasets named by their hash, and the layers pointed at those names."""
+    frames: dict[str, pd.DataFrame] = spec.get("datasets", {})
+    if validate:
+        alt.TopLevelLayerSpec.validate({**spec, "datasets": {name: [] for name in frames}})
+    datasets: dict[str, bytes] = {}
+    renamed = {name: _to_arrow(frame, datasets)["name"] for name, frame in frames.items()}
+
+    def point(node):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("name") in renamed:
+                node = {**node, "data": {"name": renamed[data["name"]]}}
+            return {key: point(value) if key != "data" else value for key, value in node.items()}
+        if isinstance(node, list):
+            return [point(value) for value in node]
+        return node
+
+    return {**point({key: value for key, value in spec.items() if key != "datasets"}), "datasets": datasets}
+
+
+def _check(name: str) -> bool:
+    return bool(os.environ.get(CHECK_ENV)) or name not in _checked
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    """A table's key in the cache: the hash of its pickle, which holds every value, label
+    and type (0.5 ms for a year of national reports, where Streamlit's own hash takes 8)."""
+    return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).hexdigest()
+
+
+# Keeps what a function gives for its arguments (tables among them), for every session: for
+# the costly steps between a data answer and what a page shows.
+keep = st.cache_data(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_digest})
+
+
+@keep
+def _spec(name: str, lang: str, args: tuple, kwargs: dict, _build: Callable[..., alt.TopLevelMixin | dict]) -> dict:
+    """The spec of `_build(*args, **kwargs)` in `lang` (`name` and `lang` are in the key
+    because the builder is not hashed and its texts follow the session's language)."""
+    validate = _check(name)
+    spec = vega_lite_spec(_build(*args, **kwargs), validate)
+    if validate:
+        _checked.add(name)
+    return spec
+
+
+def spec_of(build: Callable[..., alt.TopLevelMixin | dict], *args, **kwargs) -> dict:
+    """The spec `draw` sends for `build(*args, **kwargs)` (a copy: change it freely)."""
+    return _spec(f"{build.__module__}.{build.__qualname__}", language(), args, kwargs, build)
+
+
+def draw(build: Callable[..., alt.TopLevelMixin | dict], *args, **kwargs) -> None:
+    """Draw `build(*args, **kwargs)` at the container's width, from the spec kept for these
+    arguments in this language when there is one."""
+    st.vega_lite_chart(spec_of(build, *args, **kwargs), width="stretch")

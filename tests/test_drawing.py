@@ -1,0 +1,119 @@
+"""Charts drawn from kept specs (klynge/ui/drawing.py): the browser gets what
+`st.altair_chart` would send, a builder runs once per data answer and language, and a spec
+written as a dict is checked and sent like an Altair chart's."""
+
+from __future__ import annotations
+
+import altair as alt
+import jsonschema
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from klynge.ui import drawing
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def test_draw_sends_what_altair_chart_sends():
+    def app():
+        import altair as alt
+        import pandas as pd
+        import streamlit as st
+
+        from klynge.ui.drawing import draw
+
+        def bars(frame):
+            return alt.Chart(frame).mark_bar().encode(x="value:Q", y="name:N").properties(height=120)
+
+        frame = pd.DataFrame({"name": ["a", "b"], "value": [1.5, 2.0]})
+        st.altair_chart(bars(frame), width="stretch")
+        draw(bars, frame)
+
+    at = AppTest.from_function(app)
+    at.run()
+    assert not at.exception
+    by_altair, by_draw = [*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")]
+    # The same spec and data; the datasets' names are hashes of their bytes (whichever hash).
+    sent = []
+    for element in (by_altair, by_draw):
+        proto = element.proto
+        spec, data = proto.spec, [dataset.data.data for dataset in proto.datasets]
+        for number, dataset in enumerate(proto.datasets):
+            spec = spec.replace(dataset.name, f"dataset-{number}")
+        proto.ClearField("spec")
+        proto.ClearField("datasets")
+        sent.append((spec, data, proto.SerializeToString()))
+    assert sent[0][1]  # the chart's data was sent
+    assert sent[1] == sent[0]
+
+
+BUILT: list[tuple] = []
+
+
+def counted_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """A builder that notes each time it runs."""
+    from klynge.ui.texts import language
+
+    BUILT.append((len(frame), title, language()))
+    return alt.Chart(frame).mark_bar().encode(x=alt.X("value:Q", title=title), y="name:N")
+
+
+def test_a_builder_runs_once_per_data_and_language():
+    BUILT.clear()
+    small = pd.DataFrame({"name": ["a"], "value": [1]})
+    large = pd.DataFrame({"name": ["a", "b"], "value": [1, 2]})
+    first = drawing.spec_of(counted_bars, small, "Verdi")
+    again = drawing.spec_of(counted_bars, small.copy(), "Verdi")  # equal data, another frame
+    assert BUILT == [(1, "Verdi", "nb")]
+    assert again == first
+    drawing.spec_of(counted_bars, large, "Verdi")
+    drawing.spec_of(counted_bars, large, "Value")
+    assert BUILT == [(1, "Verdi", "nb"), (2, "Verdi", "nb"), (2, "Value", "nb")]
+    # The key holds the language: the same data in English is built again.
+    st.session_state["_klynge_language"] = "en"
+    try:
+        drawing.spec_of(counted_bars, small, "Verdi")
+    finally:
+        del st.session_state["_klynge_language"]
+    assert BUILT[-1] == (1, "Verdi", "en")
+
+
+def test_a_change_of_one_value_is_a_new_answer():
+    BUILT.clear()
+    frame = pd.DataFrame({"name": ["a", "b"], "value": [1, 2]})
+    drawing.spec_of(counted_bars, frame, "Verdi")
+    changed = frame.assign(value=[1, 3])
+    spec = drawing.spec_of(counted_bars, changed, "Verdi")
+    assert len(BUILT) == 2
+    (arrow,) = spec["datasets"].values()
+    assert convert_arrow_bytes_to_pandas_df(arrow)["value"].tolist() == [1, 3]
+
+
+def _dict_spec(frame: pd.DataFrame, mark: str = "bar") -> dict:
+    return {"mark": mark, "layer": [{"data": {"name": "rows"}, "mark": {"type": mark},
+                                      "encoding": {"x": {"field": "value", "type": "quantitative"}}}],
+            "datasets": {"rows": frame}}
+
+
+def test_a_dict_spec_gets_its_frames_as_named_arrow_datasets():
+    frame = pd.DataFrame({"value": [3, 4]})
+    spec = drawing.vega_lite_spec({k: v for k, v in _dict_spec(frame).items() if k != "mark"}, validate=True)
+    (name,) = spec["datasets"]
+    assert spec["layer"][0]["data"] == {"name": name} and name != "rows"
+    assert convert_arrow_bytes_to_pandas_df(spec["datasets"][name])["value"].tolist() == [3, 4]
+
+
+def test_a_wrong_dict_spec_is_refused_when_checked():
+    frame = pd.DataFrame({"value": [3]})
+    wrong = {"layer": [{"data": {"name": "rows"}, "mark": {"type": "no-such-mark"}}], "datasets": {"rows": frame}}
+    with pytest.raises(jsonschema.ValidationError):
+        drawing.vega_lite_spec(wrong, validate=True)
+    drawing.vega_lite_spec(wrong, validate=False)  # unchecked, it goes through as it is
