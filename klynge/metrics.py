@@ -5,6 +5,8 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from klynge.domain import FIVE_POINT_MODEL, LEVEL_BY_CODE, LEVEL_CODES, MEMBER_TYPES
@@ -261,17 +263,18 @@ def level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, st
         return pd.DataFrame(columns=columns)
     if reports["report_year"].nunique() > 1:
         raise ValueError("level_comparison compares the reports of one year")
-    both = pd.concat([reports, reports.assign(level=WHOLE_PROGRAMME)], ignore_index=True)
-    medians = level_medians(both, [figure]).set_index("level")
-    grouped = both.groupby("level", sort=False)
-    if ratio_of is None:
-        total = grouped[figure].sum(min_count=1)
-    else:
-        numerator, denominator = ratio_of
-        unset = grouped[denominator].apply(lambda values: values.isna().any())
-        total = _divide(grouped[numerator].sum(), grouped[denominator].sum()).where(~unset)
-    out = pd.DataFrame({"clusters": grouped.size(), "n": medians[f"n_{figure}"], "median": medians[figure].astype(float),
-                        "total": total.astype(float)}).rename_axis("level").reset_index()
-    rank = out["level"].map(lambda code: 100 if code == WHOLE_PROGRAMME else level_order(code))
-    out = out.assign(rank=rank).sort_values("rank", kind="stable").drop(columns="rank").reset_index(drop=True)
-    return out.astype({"clusters": "int64", "n": "int64"})[columns]
+    # A loop over the few levels: a handful of small steps each, where grouped pandas
+    # operations on a copy of the reports cost ten times as much (a theme page asks for two).
+    levels = sorted(reports["level"].unique(), key=level_order)
+    rows = []
+    for code, part in [*((code, reports[reports["level"] == code]) for code in levels), (WHOLE_PROGRAMME, reports)]:
+        values = part[figure].astype(float).dropna()
+        median = float(values.median()) if len(values) >= MIN_PEERS else math.nan
+        if ratio_of is None:
+            total = float(values.sum()) if len(values) else math.nan
+        else:
+            numerator, denominator = (part[column].astype(float) for column in ratio_of)
+            below = float(denominator.sum())
+            total = math.nan if denominator.isna().any() or below == 0 else float(numerator.sum()) / below
+        rows.append((code, len(part), len(values), median, total))
+    return pd.DataFrame(rows, columns=columns).astype({"clusters": "int64", "n": "int64", "median": float, "total": float})
