@@ -186,6 +186,27 @@ def test_a_number_column_with_gaps_reaches_the_browser_as_numbers():
     assert display["Medlemmer"].tolist() == ["1\u00a0234", "–", "7", "80"]
 
 
+def _numbers_app():
+    import pandas as pd
+
+    from klynge.ui import components
+
+    frame = pd.DataFrame({"members": [1234, 7], "leverage": [2.5, 10.25]})
+    components.table(frame, "Tall", units={"members": "count", "leverage": "ratio"})
+
+
+def test_a_table_kept_in_one_language_is_formatted_again_in_the_other():
+    """The table's texts are kept per table (klynge/ui/kept.py): the language is part of the key."""
+    at = AppTest.from_function(_numbers_app).run()
+    display = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_pandas()
+    assert display.to_dict("list") == {"members": ["1\u00a0234", "7"], "leverage": ["2,5", "10,2"]}
+    at.session_state["_klynge_language"] = "en"
+    at.run()
+    assert not at.exception
+    display = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_pandas()
+    assert display.to_dict("list") == {"members": ["1,234", "7"], "leverage": ["2.5", "10.2"]}
+
+
 def test_every_column_is_wide_enough_for_its_header_and_a_long_text_wraps():
     at = AppTest.from_function(_gaps_app).run()
     element = at.dataframe[0]

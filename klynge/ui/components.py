@@ -17,6 +17,7 @@ import streamlit as st
 from klynge.exporting import write_frame
 from klynge.ui import filters
 from klynge.ui import format as fmt
+from klynge.ui.kept import keep
 from klynge.ui.texts import DEFAULT_LANGUAGE, LANGUAGE_KEY, language, t
 
 if TYPE_CHECKING:
@@ -207,14 +208,8 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     the table, under the same headers."""
     units = {column: unit for column, unit in (units or {}).items() if column in frame}
     labels = {column: (labels or {}).get(column, column) for column in frame.columns}
-    shown = frame.assign(**{column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
-    texts = {column: fmt.column(shown[column], unit) for column, unit in units.items()}
-    shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
-    headers = {column: t("table.profile") if column == LINK_COLUMN else str(labels[column]) for column in frame.columns}
-    contents = {column: _width(pd.Series([t("table.open_profile")]) if column == LINK_COLUMN
-                               else texts[column] if column in texts else frame[column].dropna())
-                for column in frame.columns}
-    widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
+    shown, texts, headers, widths, row_height = _layout(frame, units, labels, language(), t("table.profile"),
+                                                         t("table.open_profile"))
     config = {}
     for column in frame.columns:
         header, width = headers[column], widths[column]
@@ -231,6 +226,23 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
                  height=height, width="stretch", placeholder=fmt.GAP, row_height=row_height)
     downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
+
+
+@keep
+def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], lang: str, profile_header: str,
+            open_profile: str) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, str], dict[str, int], int | None]:
+    """What `table` shows, kept per table and language (`lang`, which the number formats
+    follow): the frame with numbers as numbers (gaps as SORTABLE_GAP), each formatted
+    column's texts, the headers, the column widths and the row height."""
+    shown = frame.assign(**{column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
+    texts = {column: fmt.column(shown[column], unit) for column, unit in units.items()}
+    shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
+    headers = {column: profile_header if column == LINK_COLUMN else str(labels[column]) for column in frame.columns}
+    contents = {column: _width(pd.Series([open_profile]) if column == LINK_COLUMN
+                               else texts[column] if column in texts else frame[column].dropna())
+                for column in frame.columns}
+    widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
+    return shown, texts, headers, widths, row_height
 
 
 def shown_as(frame: pd.DataFrame, display: dict[str, pd.Series]) -> Styler:

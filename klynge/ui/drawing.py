@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -28,6 +27,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
+from klynge.ui.kept import keep
 from klynge.ui.texts import language
 
 CHECK_ENV = "KLYNGE_CHECK_CHARTS"
@@ -89,17 +89,6 @@ def _from_dict(spec: dict, validate: bool) -> dict:
 
 def _check(name: str) -> bool:
     return bool(os.environ.get(CHECK_ENV)) or name not in _checked
-
-
-def _frame_digest(frame: pd.DataFrame) -> str:
-    """A table's key in the cache: the hash of its pickle, which holds every value, label
-    and type (0.5 ms for a year of national reports, where Streamlit's own hash takes 8)."""
-    return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).hexdigest()
-
-
-# Keeps what a function gives for its arguments (tables among them), for every session: for
-# the costly steps between a data answer and what a page shows.
-keep = st.cache_data(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: _frame_digest})
 
 
 @keep

@@ -19,7 +19,8 @@ from klynge import metrics
 from klynge.ui import components
 from klynge.ui import format as fmt
 from klynge.ui.charts import LEVEL_COLOURS, _axis_format, chart_config
-from klynge.ui.drawing import draw, keep
+from klynge.ui.drawing import draw
+from klynge.ui.kept import keep
 from klynge.ui.texts import figure_label, level_label, t
 
 # Pixels per level: room for the dots, the median's tick and its label above them.
