@@ -14,7 +14,11 @@ filter at its default (untimed). Then, for each of the page's filter changes, ba
 2. floor SQL: those statements, executed raw on a DBAPI connection of the same engine,
    every row fetched.
 3. floor render: the same change, one timed rerun of `floor`, in which `klynge.ui.data`'s
-   functions return the answers recorded in 1 (precomputed) instead of asking the database.
+   functions return the answers recorded in 1 (precomputed) instead of asking the database,
+   and nothing is kept from the warm rerun's drawing (`klynge.ui.kept.forget`): the page
+   builds its charts and tables from the data, as the warm rerun did.
+4. again: `floor` once more, unchanged: the same view seen again, its charts and tables kept
+   (a second reader of the view, a return to it, a widget that leaves the data as they were).
 
 Beside them, the floors of Streamlit itself (bench/bare.py): before each page, `hello_ms`, a
 page of one chart and one 100-row table; after its reruns, `bare_ms`, the page's last rerun's
@@ -151,6 +155,7 @@ class Rerun:
     warm: float
     floor_sql: float
     floor_render: float
+    again: float
     statements: int
     data_calls: int
     unanswered: int
@@ -175,6 +180,8 @@ def _timed(at) -> float:
 def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer, statements: Statements) -> PageRuns:
     import streamlit as st
 
+    from klynge.ui.kept import forget
+
     runs = PageRuns(spec, hello=bare.hello_ms(5))
     if not app.page_exists(spec.path):
         runs.errors.append(f"{spec.path} does not exist")
@@ -197,11 +204,13 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
         change.apply(floor_at)
         layer.answers, layer.unanswered = answers, 0
         try:
+            forget()  # the floor draws the page from its data, as the warm rerun did
             floor_render = _timed(floor_at)
+            again = _timed(floor_at)  # the same view once more: its charts and tables kept
         finally:
             layer.answers = None
         runs.errors += app.errors(floor_at)
-        runs.reruns.append(Rerun(change, warm, floor_sql, floor_render, len(sent), len(answers), layer.unanswered))
+        runs.reruns.append(Rerun(change, warm, floor_sql, floor_render, again, len(sent), len(answers), layer.unanswered))
     if runs.reruns:
         runs.bare, runs.not_replayed = bare.bare_ms(warm_at, len(runs.reruns))
     return runs
@@ -214,13 +223,14 @@ def _ms(values) -> float:
 def summarise(runs: PageRuns) -> dict:
     out: dict = {"page": runs.spec.url_path, "path": runs.spec.path}
     if runs.reruns:
-        warm, sql, render = (_ms(getattr(r, name) for r in runs.reruns) for name in ("warm", "floor_sql", "floor_render"))
-        out.update(warm_ms=warm, floor_sql_ms=sql, floor_render_ms=render, ratio=warm / (sql + render),
+        warm, sql, render, again = (_ms(getattr(r, name) for r in runs.reruns)
+                                    for name in ("warm", "floor_sql", "floor_render", "again"))
+        out.update(warm_ms=warm, floor_sql_ms=sql, floor_render_ms=render, ratio=warm / (sql + render), again_ms=again,
                    hello_ms=runs.hello, bare_ms=runs.bare, not_replayed=sorted(set(runs.not_replayed)),
                    hello_ratio=warm / runs.hello, bare_ratio=warm / runs.bare, sql_bare_ratio=warm / (sql + runs.bare),
                    warm_max_ms=max(r.warm for r in runs.reruns) * 1000,
                    reruns=[{"change": r.change.label, "warm_ms": r.warm * 1000, "floor_sql_ms": r.floor_sql * 1000,
-                            "floor_render_ms": r.floor_render * 1000, "statements": r.statements,
+                            "floor_render_ms": r.floor_render * 1000, "again_ms": r.again * 1000, "statements": r.statements,
                             "data_calls": r.data_calls, "unanswered_calls": r.unanswered} for r in runs.reruns])
     if runs.errors:
         out["errors"] = sorted(set(runs.errors))

@@ -117,3 +117,14 @@ def test_a_wrong_dict_spec_is_refused_when_checked():
     with pytest.raises(jsonschema.ValidationError):
         drawing.vega_lite_spec(wrong, validate=True)
     drawing.vega_lite_spec(wrong, validate=False)  # unchecked, it goes through as it is
+
+
+def test_forget_empties_what_is_kept():
+    from klynge.ui import kept
+
+    BUILT.clear()
+    frame = pd.DataFrame({"name": ["a"], "value": [1]})
+    drawing.spec_of(counted_bars, frame, "Verdi")
+    kept.forget()
+    drawing.spec_of(counted_bars, frame, "Verdi")
+    assert len(BUILT) == 2

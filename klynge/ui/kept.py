@@ -23,4 +23,18 @@ def frame_digest(frame: pd.DataFrame) -> str:
     return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).hexdigest()
 
 
-keep = st.cache_data(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: frame_digest})
+_cache = st.cache_data(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: frame_digest})
+_kept: list = []
+
+
+def keep(function):
+    """`function`, kept (a decorator)."""
+    kept = _cache(function)
+    _kept.append(kept)
+    return kept
+
+
+def forget() -> None:
+    """Empty what every kept function keeps (the benchmark's floors start from nothing)."""
+    for kept in _kept:
+        kept.clear()
