@@ -32,11 +32,14 @@ for kind in ("effect", "result"):
             st.subheader(t(f"goal.{goal.key}"))
             st.caption(t(f"goal.{goal.key}.how"))
             draw(cluster_charts.goal_panels, summary, goal.indicators, units)
-            with st.expander(t("goals.details")):
-                for key in goal.indicators:
-                    components.indicator_heading(key, " (MNOK)" if units[key] == "mnok" else "")
-                    st.caption(t(f"definition.{key}"))
-                table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *goal.indicators]]
-                components.table(table, t("goals.file", goal=t(f"goal.{goal.key}")), units=units,
-                                 labels={"report_year": t("col.year"), "level": t("col.level"),
-                                         **{key: figure_label(key) for key in goal.indicators}})
+            # Drawn only when opened (a rerun): seven closed tables cost as much as the charts.
+            details = st.expander(t("goals.details"), key=f"details-{goal.key}", on_change="rerun")
+            with details:
+                if details.open:
+                    for key in goal.indicators:
+                        components.indicator_heading(key, " (MNOK)" if units[key] == "mnok" else "")
+                        st.caption(t(f"definition.{key}"))
+                    table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *goal.indicators]]
+                    components.table(table, t("goals.file", goal=t(f"goal.{goal.key}")), units=units,
+                                     labels={"report_year": t("col.year"), "level": t("col.level"),
+                                             **{key: figure_label(key) for key in goal.indicators}})

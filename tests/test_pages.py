@@ -100,9 +100,21 @@ def test_every_page_explains_an_empty_database(page, empty_url, monkeypatch):
 @pytest.mark.parametrize("page", TABLE_PAGES)
 def test_pages_with_tables_offer_csv_and_excel_downloads(page, demo_url, monkeypatch):
     at = open_page(demo_url, page, monkeypatch)
+    if page == "pages/maloppnaelse.py":
+        open_goal_details(at)
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels.count("Last ned CSV") >= 1
     assert labels.count("Last ned CSV") == labels.count("Last ned Excel")
+
+
+def open_goal_details(at: AppTest) -> None:
+    """Opens every goal's details on Måloppnåelse (drawn only when opened)."""
+    from klynge.indicators import GOALS
+
+    for goal in GOALS:
+        at.session_state[f"details-{goal.key}"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
 
 
 def number_in(cell) -> float:
@@ -236,10 +248,16 @@ def test_goal_attainment_shows_every_goal_with_its_indicators_defined(demo_url, 
     at = open_page(demo_url, "pages/maloppnaelse.py", monkeypatch)
     subheaders = [h.value for h in at.subheader]
     assert subheaders == [NB[f"goal.{goal.key}"] for goal in GOALS]
+    # The details of a goal (definitions and table) are drawn when opened, not before.
+    captions = {c.value for c in at.caption}
+    assert not any(NB[f"definition.{key}"] in captions for goal in GOALS for key in goal.indicators)
+    assert len(at.dataframe) == 0
+    open_goal_details(at)
     captions = {c.value for c in at.caption}
     for goal in GOALS:
         for key in goal.indicators:
             assert NB[f"definition.{key}"] in captions
+    assert len(at.dataframe) == len(GOALS)
 
 
 def test_glossary_lists_every_indicator(demo_url, monkeypatch):

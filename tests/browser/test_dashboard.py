@@ -149,6 +149,19 @@ def test_english_stays_when_a_filter_changes(page, demo_server):
     assert parse_qs(urlsplit(page.url).query).get("lang") == ["en"]
 
 
+def test_a_goals_details_are_drawn_when_opened(page, demo_server):
+    """Måloppnåelse draws a goal's definitions and table only when its expander is opened."""
+    goals = next(spec for spec in PAGES if spec.url_path == "maloppnaelse")
+    open_app(page, page_url(demo_server.url, goals))
+    main = page.locator("[data-testid=stMain]")
+    assert main.locator("[data-testid=stDataFrame]").count() == 0
+    main.locator("[data-testid=stExpander] summary").filter(has_text=TEXTS["goals.details"]).first.click()
+    main.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    assert main.locator("[data-testid=stDataFrame]").count() == 1
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
 def test_the_csv_download_holds_exactly_the_rows_of_the_table(page, demo_server, engine, options):
     first, last = options.years[0], options.years[-1]
     open_app(page, page_url(demo_server.url, OVERVIEW, f"niva={LEVEL_LABEL}"))
