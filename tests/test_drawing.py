@@ -128,3 +128,19 @@ def test_forget_empties_what_is_kept():
     kept.forget()
     drawing.spec_of(counted_bars, frame, "Verdi")
     assert len(BUILT) == 2
+
+
+@pytest.mark.parametrize(("checking", "debug_mode"), [("", False), ("1", True)])
+def test_altair_checks_pieces_only_where_specs_are_checked(checking, debug_mode):
+    """Outside the tests Altair's check of every piece as it is made is off (a chart's whole
+    spec is checked the first time its builder runs); with KLYNGE_CHECK_CHARTS it stays on."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    code = "import altair as alt, klynge.ui.drawing; print(alt.utils.schemapi.DEBUG_MODE)"
+    env = {**os.environ, drawing.CHECK_ENV: checking}
+    shown = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == str(debug_mode)
