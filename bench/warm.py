@@ -15,8 +15,8 @@ filter at its default (untimed). Then, for each of the page's filter changes, ba
    every row fetched.
 3. floor render: the same change, one timed rerun of `floor`, in which `klynge.ui.data`'s
    functions return the answers recorded in 1 (precomputed) instead of asking the database,
-   and nothing is kept from the warm rerun's drawing (`klynge.ui.kept.forget`): the page
-   builds its charts and tables from the data, as the warm rerun did.
+   and nothing is kept from the warm rerun's drawing (`klynge.ui.kept.forget`, called before
+   the warm rerun too): both build the page's charts and tables from the data.
 4. again: `floor` once more, unchanged: the same view seen again, its charts and tables kept
    (a second reader of the view, a return to it, a widget that leaves the data as they were).
 
@@ -195,6 +195,7 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
         return runs
     for change in changes:
         change.apply(warm_at)
+        forget()  # both the warm rerun and its floor draw the page from its data, nothing kept
         layer.record()
         statements.record()
         warm = _timed(warm_at)
@@ -204,7 +205,7 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
         change.apply(floor_at)
         layer.answers, layer.unanswered = answers, 0
         try:
-            forget()  # the floor draws the page from its data, as the warm rerun did
+            forget()
             floor_render = _timed(floor_at)
             again = _timed(floor_at)  # the same view once more: its charts and tables kept
         finally:

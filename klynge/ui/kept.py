@@ -17,13 +17,16 @@ import pickle
 import pandas as pd
 import streamlit as st
 
+from klynge.ui.data import MAX_ENTRIES, TTL_SECONDS
+
 
 def frame_digest(frame: pd.DataFrame) -> str:
     """A table's key in the cache."""
     return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).hexdigest()
 
 
-_cache = st.cache_data(show_spinner=False, max_entries=512, hash_funcs={pd.DataFrame: frame_digest})
+# As long and as many as the data answers they are made from (klynge/ui/data.py), each.
+_cache = st.cache_data(show_spinner=False, ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, hash_funcs={pd.DataFrame: frame_digest})
 _kept: list = []
 
 
