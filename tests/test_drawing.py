@@ -13,6 +13,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from klynge.ui import drawing
+from tests.test_pages import demo_url  # noqa: F401 - the demo database is shared
 
 
 @pytest.fixture(autouse=True)
@@ -144,3 +145,42 @@ def test_altair_checks_pieces_only_where_specs_are_checked(checking, debug_mode)
     env = {**os.environ, drawing.CHECK_ENV: checking}
     shown = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == str(debug_mode)
+
+
+# As the dashboard runs outside the tests: specs checked once per builder, Altair's checks of
+# pieces off. Every page with the default filter, then with another (new, unchecked specs).
+_UNCHECKED = """
+import sys
+from streamlit.testing.v1 import AppTest
+from klynge.ui.pages import PAGES
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.run()
+for spec in PAGES:
+    counts = []
+    for years in ({}, {"fra": "2024", "til": "2024"}):
+        for key in ("fra", "til"):
+            at.query_params.pop(key, None)
+        at.query_params.update(years)
+        at.switch_page(spec.path)
+        at.run()
+        assert not at.exception, (spec.path, years, [e.value for e in at.exception])
+        counts.append(len([*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")]))
+    print(spec.path, *counts)
+"""
+
+
+def test_every_page_draws_with_specs_checked_once(demo_url):  # noqa: F811
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+    from tests.test_pages import CHARTS_PER_PAGE
+
+    env = {key: value for key, value in os.environ.items() if key != drawing.CHECK_ENV} | {"KLYNGE_DATABASE_URL": demo_url}
+    done = subprocess.run([sys.executable, "-c", _UNCHECKED, str(REPO_ROOT / "dashboard.py")], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    drawn = {path: (int(first), int(second)) for path, first, second in (line.split() for line in done.stdout.splitlines())}
+    assert {path: counts[0] for path, counts in drawn.items()} == CHARTS_PER_PAGE
+    assert all(counts[1] >= 1 for path, counts in drawn.items() if CHARTS_PER_PAGE[path])
