@@ -13,6 +13,10 @@ process, and every time when `KLYNGE_CHECK_CHARTS` is set (the tests set it): wh
 builds has the same shape whatever the data, so checking every rerun only spends time.
 Without that setting, Altair's checks of each piece of a chart as it is made are off too
 (for the whole process).
+
+The key names the builder, not its code: while developing, an edited builder still gives the
+specs it kept until the cache is cleared ("Clear cache" in the app's menu) or the server
+restarts.
 """
 
 from __future__ import annotations
