@@ -9,7 +9,7 @@ far apart the clusters are.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,13 +74,14 @@ def _offsets(dots: pd.DataFrame) -> pd.Series:
     places: dict = {}
     for _, values in dots.groupby("level", sort=False)["value"]:
         near: deque[tuple[float, float]] = deque()  # (value, place) of the dots within a width
+        held = Counter()  # how many of those hold each place (thousands may, at europe scale)
         for index, value in values.sort_values(kind="stable").items():
             while near and value - near[0][0] >= width:
-                near.popleft()
-            taken = [place for _, place in near]
-            free = [slot for slot in _SLOTS if slot not in taken]
-            places[index] = free[0] if free else _SLOTS[len(taken) % len(_SLOTS)]
+                held[near.popleft()[1]] -= 1
+            place = next((slot for slot in _SLOTS if not held[slot]), None)
+            places[index] = place if place is not None else _SLOTS[len(near) % len(_SLOTS)]
             near.append((value, places[index]))
+            held[places[index]] += 1
     return pd.Series(places, index=dots.index, dtype=float)
 
 
