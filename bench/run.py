@@ -161,24 +161,24 @@ def human(result: dict) -> str:
         target = (f"<= {HELLO_TARGET} hello, <= {BARE_TARGET} bare" if national
                   else f"<= {SQL_BARE_TARGET} (SQL + bare), SQL <= {SQL_FLOOR_TARGET_MS} ms")
         lines += ["", f"hello_ms (median over pages): {_number(result.get('hello_ms'))} ms", "",
-                  f"{'page':<16}{'warm ms':>9}{'SQL floor':>11}{'render floor':>14}{'ratio':>7}{'again':>7}"
+                  f"{'page':<28}{'warm ms':>9}{'SQL floor':>11}{'render floor':>14}{'ratio':>7}{'again':>7}"
                   f"{'hello':>7}{'bare':>7}"
                   f"{'x hello':>9}{'x bare':>8}{'x SQL+bare':>12}   {target}"]
         for page in pages:
             if page.get("warm_ms") is None:
-                lines.append(f"{page['page']:<16}{'error: ' + '; '.join(page.get('errors', []))[:120]}")
+                lines.append(f"{page['page']:<28}{'error: ' + '; '.join(page.get('errors', []))[:120]}")
                 continue
             if national:
                 passed = page["hello_ratio"] <= HELLO_TARGET and page["bare_ratio"] <= BARE_TARGET
             else:
                 passed = page["sql_bare_ratio"] <= SQL_BARE_TARGET and page["floor_sql_ms"] <= SQL_FLOOR_TARGET_MS
-            lines.append(f"{page['page']:<16}{page['warm_ms']:>9.0f}{page['floor_sql_ms']:>11.0f}{page['floor_render_ms']:>14.0f}"
+            lines.append(f"{page['page']:<28}{page['warm_ms']:>9.0f}{page['floor_sql_ms']:>11.0f}{page['floor_render_ms']:>14.0f}"
                          f"{page['ratio']:>7.2f}{page['again_ms']:>7.0f}{page['hello_ms']:>7.0f}{page['bare_ms']:>7.0f}{page['hello_ratio']:>9.1f}"
                          f"{page['bare_ratio']:>8.2f}{page['sql_bare_ratio']:>12.2f}   {'PASS' if passed else 'MISS'}")
             if page.get("errors"):
-                lines.append(f"{'':<16}errors: {'; '.join(page['errors'])[:200]}")
+                lines.append(f"{'':<28}errors: {'; '.join(page['errors'])[:200]}")
             if page.get("not_replayed"):
-                lines.append(f"{'':<16}not in the bare replay: {', '.join(page['not_replayed'])}")
+                lines.append(f"{'':<28}not in the bare replay: {', '.join(page['not_replayed'])}")
     for measured in result.get("members_import") or []:
         lines.append(f"members import, {measured['rows']:>9,} rows: {measured['rows_per_s']:>7,} rows/s, peak "
                      f"{measured['peak_rss_mb']:,} MB ({verdict(measured['peak_rss_mb'], ('<=', MEMBERS_PEAK_MB))} <= {MEMBERS_PEAK_MB} MB)")

@@ -164,6 +164,7 @@ class Rerun:
 @dataclass
 class PageRuns:
     spec: object
+    section: str | None = None  # the code of the section (tab) measured, after the page's first
     reruns: list[Rerun] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     hello: float | None = None  # ms, measured just before the page's reruns
@@ -177,12 +178,33 @@ def _timed(at) -> float:
     return time.perf_counter() - start
 
 
-def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer, statements: Statements) -> PageRuns:
+def sections_of(at, spec) -> list[tuple[str, str]]:
+    """(code, label) of each section (tab) of the page of `spec` after the one it opens on, as
+    the page `at` shows now has them (bokmål, the benchmark's language)."""
+    from klynge.ui.catalogue_nb import NB
+
+    codes = {text: key.removeprefix("section.") for key, text in NB.items() if key.startswith("section.")}
+    return [(codes[tab.label], tab.label) for tab in list(at.tabs)[1:]]
+
+
+def open_section(at, spec, label: str) -> list[str]:
+    """Open the section `label` of the page `at` shows, as a click on its tab (untimed)."""
+    from klynge.ui.components import sections_key
+
+    at.session_state[sections_key(spec.url_path)] = label
+    at.run()
+    return app.errors(at)
+
+
+def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer, statements: Statements,
+                 section: tuple[str, str] | None = None) -> PageRuns:
+    """The page's filter changes; on a page with sections, with `section` (code, label) open,
+    else the one it opens on."""
     import streamlit as st
 
     from klynge.ui.kept import forget
 
-    runs = PageRuns(spec, hello=bare.hello_ms(5))
+    runs = PageRuns(spec, section[0] if section else None, hello=bare.hello_ms(5))
     if not app.page_exists(spec.path):
         runs.errors.append(f"{spec.path} does not exist")
         return runs
@@ -190,6 +212,8 @@ def measure_page(spec, options, reruns: int, warm_at, floor_at, layer: DataLayer
     st.cache_data.clear()
     try:
         runs.errors += app.open_page(warm_at, spec, options, own_baseline) + app.open_page(floor_at, spec, options, own_baseline)
+        if section is not None:
+            runs.errors += open_section(warm_at, spec, section[1]) + open_section(floor_at, spec, section[1])
     except Exception as error:  # noqa: BLE001 - a broken page is reported, the others still run
         runs.errors.append(f"opening the page: {error!r}")
         return runs
@@ -222,7 +246,8 @@ def _ms(values) -> float:
 
 
 def summarise(runs: PageRuns) -> dict:
-    out: dict = {"page": runs.spec.url_path, "path": runs.spec.path}
+    name = runs.spec.url_path + (f"/{runs.section}" if runs.section else "")
+    out: dict = {"page": name, "path": runs.spec.path, "section": runs.section}
     if runs.reruns:
         warm, sql, render, again = (_ms(getattr(r, name) for r in runs.reruns)
                                     for name in ("warm", "floor_sql", "floor_render", "again"))
@@ -264,10 +289,18 @@ def main(url: str, reruns: int) -> None:
     floor_at.run()
     pages = []
     for spec in PAGES:
-        runs = measure_page(spec, options, reruns, warm_at, floor_at, layer, statements)
-        pages.append(summarise(runs))
-        shown = f"{pages[-1]['warm_ms']:.0f} ms, ratio {pages[-1]['ratio']:.2f}" if runs.reruns else "; ".join(runs.errors)
-        print(f"  {spec.url_path}: {shown}", file=sys.stderr, flush=True)
+        # The view a page opens on, then each of its other sections (tabs drawn only when open).
+        sections = None
+        while True:
+            section = sections.pop(0) if sections else None
+            runs = measure_page(spec, options, reruns, warm_at, floor_at, layer, statements, section)
+            pages.append(summarise(runs))
+            shown = f"{pages[-1]['warm_ms']:.0f} ms, ratio {pages[-1]['ratio']:.2f}" if runs.reruns else "; ".join(runs.errors)
+            print(f"  {pages[-1]['page']}: {shown}", file=sys.stderr, flush=True)
+            if sections is None:
+                sections = sections_of(warm_at, spec)
+            if not sections:
+                break
     peak = _peak_rss_mb()
     naive = compare(engine, naive_filters(options))
     print(json.dumps({"peak_rss_mb": peak, "pages": pages, "naive": naive}))

@@ -118,6 +118,31 @@ def wait_for_app(page, timeout_ms: int = 60_000, settle_ms: int = 800) -> None:
         page.wait_for_timeout(settle_ms)
 
 
+SECTION_TABS = "[data-testid=stMain] [role=tab]"  # a page's sections (components.sections)
+
+
+def section_labels(page) -> list[str]:
+    """The labels of the page's sections (its tabs), in order; none on a page without."""
+    return [label.strip() for label in page.locator(SECTION_TABS).all_inner_texts()]
+
+
+def open_section(page, label: str, timeout_ms: int = 60_000) -> None:
+    """Click the section (tab) named `label`, and wait until the rerun that draws it has
+    ended and its charts are drawn."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tab = page.locator(SECTION_TABS).filter(has_text=label).first
+    tab.click()
+    page.wait_for_function("tab => tab.getAttribute('aria-selected') === 'true'", arg=tab.element_handle(),
+                           timeout=timeout_ms)
+    try:  # the rerun may be over before it is seen
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=running]", timeout=2_000)
+    except PlaywrightTimeout:
+        pass
+    wait_for_app(page, timeout_ms, settle_ms=300)
+    wait_for_charts(page, timeout_ms)
+
+
 # Every chart has been drawn (Vega-Lite draws into an SVG or a canvas after the script ends).
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
     .every(chart => chart.querySelector('svg.marks, canvas.marks'))"""

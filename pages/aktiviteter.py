@@ -13,39 +13,49 @@ from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.activities")
 year = require_year(flt, options)
-summary = require_rows(data.summary_with_derived(flt))
 reports = data.reports(flt.with_(years=(year, year)), columns=metrics.ACTIVITY_FIELDS)  # only what it shows
-# First what a typical cluster at each level does, then the totals per level and for the programme.
-show_comparison(reports, [Figure("activities_organised"), Figure("activities_unique_participants")], year, t("page.activities"))
 
-st.caption(t("activities.caption"))
-left, right = st.columns(2)
-with left:
-    components.indicator_heading("activities_organised")
-    draw(charts.level_year_bars, summary, "activities_organised", figure_label("activities_organised"), beside=2)
-with right:
-    components.indicator_heading("activities_unique_participants")
-    draw(charts.level_year_bars, summary, "activities_unique_participants", figure_label("activities_unique_participants"),
-         beside=2)
+# The page opens on what it is about, level by level; its other sections are tabs, drawn only
+# when open (a filter change redraws the open one).
+sections = components.sections("aktiviteter", ["levels", "years", "ranking"], opens_on="ranking" if "rangering" in st.query_params else None)
+if sections["levels"].open:
+    with sections["levels"]:
+        # First what a typical cluster at each level does, then the totals per level and for the programme.
+        show_comparison(reports, [Figure("activities_organised"), Figure("activities_unique_participants")], year, t("page.activities"))
 
-st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
-draw(charts.level_trend, summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio")
-charts.note_few_clusters(summary, "participants_per_activity")
+if sections["years"].open:
+    with sections["years"]:
+        summary = require_rows(data.summary_with_derived(flt))  # per level and year
+        st.caption(t("activities.caption"))
+        left, right = st.columns(2)
+        with left:
+            components.indicator_heading("activities_organised")
+            draw(charts.level_year_bars, summary, "activities_organised", figure_label("activities_organised"), beside=2)
+        with right:
+            components.indicator_heading("activities_unique_participants")
+            draw(charts.level_year_bars, summary, "activities_unique_participants", figure_label("activities_unique_participants"),
+                 beside=2)
 
-st.subheader(t("activities.ranking", year=year), help=components.see_glossary())
-reports = require_rows(reports)
-ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
-choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
-                              key="rangering", bind="query-params") or ranked_by[0]
-per_cluster = reports.assign(participants_per_activity=metrics.participants_per_activity(reports))
-top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
-if len(per_cluster) > len(top):
-    st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(per_cluster))))
-draw(charts.cluster_ranking, top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count")
-listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
-    ["cluster", "level", *ranked_by]]
-components.table(
-    components.with_profile_links(listing), t("activities.file", year=year),
-    units={"activities_organised": "count", "activities_unique_participants": "count", "participants_per_activity": "decimal"},
-    labels={"cluster": t("col.cluster"), "level": t("col.level"), **{name: figure_label(name) for name in ranked_by}},
-)
+        st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
+        draw(charts.level_trend, summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio")
+        charts.note_few_clusters(summary, "participants_per_activity")
+
+if sections["ranking"].open:
+    with sections["ranking"]:
+        st.subheader(t("activities.ranking", year=year), help=components.see_glossary())
+        reports = require_rows(reports)
+        ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
+        choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
+                                      key="rangering", bind="query-params") or ranked_by[0]
+        per_cluster = reports.assign(participants_per_activity=metrics.participants_per_activity(reports))
+        top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
+        if len(per_cluster) > len(top):
+            st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(per_cluster))))
+        draw(charts.cluster_ranking, top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count")
+        listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
+            ["cluster", "level", *ranked_by]]
+        components.table(
+            components.with_profile_links(listing), t("activities.file", year=year),
+            units={"activities_organised": "count", "activities_unique_participants": "count", "participants_per_activity": "decimal"},
+            labels={"cluster": t("col.cluster"), "level": t("col.level"), **{name: figure_label(name) for name in ranked_by}},
+        )

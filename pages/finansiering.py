@@ -27,66 +27,80 @@ def unset_source(rules, level: str, year: int) -> str:
 
 flt, options = start("page.funding")
 year = require_year(flt, options)
-summary = require_rows(data.summary_with_derived(flt))
 rules = data.rules()
 reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
 per_cluster = metrics.with_derived(reports, rules) if not reports.empty else reports
-# First what a typical cluster at each level triggers, in kroner and per programme krone;
-# then the totals per level and for the programme.
-show_comparison(per_cluster, [Figure("funding_triggered_mnok", "mnok"),
-                              Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))],
-                year, t("page.funding"), note=t("levels.leverage_note"))
 
-st.caption(t("funding.caption"))
-left, right = st.columns(2)
-with left:
-    components.indicator_heading("funding_national_mnok", " (MNOK)")
-    draw(charts.level_year_bars, summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2)
-with right:
-    components.indicator_heading("funding_eu_mnok", " (MNOK)")
-    draw(charts.level_year_bars, summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2)
+# The page opens on what it is about, level by level; its other sections are tabs, drawn only
+# when open (a filter change redraws the open one).
+sections = components.sections("finansiering", ["levels", "years", "leverage", "projects"])
+if sections["levels"].open:
+    with sections["levels"]:
+        # First what a typical cluster at each level triggers, in kroner and per programme krone;
+        # then the totals per level and for the programme.
+        show_comparison(per_cluster, [Figure("funding_triggered_mnok", "mnok"),
+                                      Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))],
+                        year, t("page.funding"), note=t("levels.leverage_note"))
 
-st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + components.see_glossary())
-st.caption(t("funding.rules"))
-this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
-# Where a rule sets no amount, the figures say "–"; say why, with the rule's source.
-unset = this_year[this_year["programme_money_mnok"].isna()]
-for source, levels in unset.groupby(unset["level"].map(lambda level: unset_source(rules, level, year)))["level"]:
-    st.caption(t("funding.not_set", levels=", ".join(level_label(level) for level in levels), source=source))
-beyond = int(this_year["clusters_beyond_limit"].sum()) if "clusters_beyond_limit" in this_year else 0
-if beyond:
-    st.caption(t("funding.beyond_limit", count=fmt.integer(beyond)))
-columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
-units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
-         "programme_money_mnok": "mnok", "leverage": "ratio"}
-labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_label(name) for name in columns}}
-components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
-                 t("funding.levels_file", year=year), units=units, labels=labels)
-components.indicator_heading("leverage")
-draw(charts.level_trend, summary[summary["programme_money_mnok"] > 0], "leverage", figure_label("leverage"), "ratio")
-charts.note_few_clusters(summary[summary["programme_money_mnok"] > 0], "leverage")
+if sections["years"].open:
+    with sections["years"]:
+        summary = require_rows(data.summary_with_derived(flt))  # per level and year
+        st.caption(t("funding.caption"))
+        left, right = st.columns(2)
+        with left:
+            components.indicator_heading("funding_national_mnok", " (MNOK)")
+            draw(charts.level_year_bars, summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2)
+        with right:
+            components.indicator_heading("funding_eu_mnok", " (MNOK)")
+            draw(charts.level_year_bars, summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2)
 
-st.markdown(f"**{t('funding.per_cluster', year=year)}**")
-if not per_cluster.empty:
-    listing = per_cluster.sort_values("funding_triggered_mnok", ascending=False)
-    listing = listing.assign(level=listing["level"].map(level_label))
-    components.table(components.with_profile_links(listing[["cluster", "level", *columns[1:]]]),
-                     t("funding.clusters_file", year=year), units=units, labels=labels)
+if sections["leverage"].open:
+    with sections["leverage"]:
+        summary = require_rows(data.summary_with_derived(flt))  # per level and year
+        st.subheader(t("funding.leverage", year=year), help=t("definition.programme_money_mnok") + "\n\n" + components.see_glossary())
+        st.caption(t("funding.rules"))
+        this_year = summary[summary["report_year"] == year].sort_values("level", key=lambda s: s.map(metrics.level_order))
+        # Where a rule sets no amount, the figures say "–"; say why, with the rule's source.
+        unset = this_year[this_year["programme_money_mnok"].isna()]
+        for source, levels in unset.groupby(unset["level"].map(lambda level: unset_source(rules, level, year)))["level"]:
+            st.caption(t("funding.not_set", levels=", ".join(level_label(level) for level in levels), source=source))
+        beyond = int(this_year["clusters_beyond_limit"].sum()) if "clusters_beyond_limit" in this_year else 0
+        if beyond:
+            st.caption(t("funding.beyond_limit", count=fmt.integer(beyond)))
+        columns = ["clusters", "funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage"]
+        units = {"clusters": "count", "funding_national_mnok": "mnok", "funding_eu_mnok": "mnok", "funding_triggered_mnok": "mnok",
+                 "programme_money_mnok": "mnok", "leverage": "ratio"}
+        labels = {"level": t("col.level"), "cluster": t("col.cluster"), **{name: figure_label(name) for name in columns}}
+        components.table(this_year.assign(level=this_year["level"].map(level_label))[["level", *columns]],
+                         t("funding.levels_file", year=year), units=units, labels=labels)
+        components.indicator_heading("leverage")
+        with_money = summary[summary["programme_money_mnok"] > 0]  # leverage needs programme money
+        draw(charts.level_trend, with_money, "leverage", figure_label("leverage"), "ratio")
+        charts.note_few_clusters(with_money, "leverage")
 
-st.subheader(t("funding.projects", year=year))
-st.caption(t("funding.projects_caption"))
-if not reports.empty:
-    projects = metrics.project_categories(reports, ["level"])
-    projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
-    for column, financing in zip(st.columns(2), ("programme", "other")):
-        with column:
-            st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + components.see_glossary())
-            draw(charts.project_bars, projects[projects["financing"] == financing])
-    projects["level"] = projects["level"].map(level_label)
-    wide = projects.assign(
-        financing=projects["financing"].map(lambda f: t(f"financing.{f}")),
-        category=projects["category"].map(lambda c: t(f"category.{c}")),
-    )
-    components.table(wide, t("funding.projects_file", year=year), units={"projects": "count"},
-                     labels={"level": t("col.level"), "financing": t("chart.financing"), "category": t("chart.category"),
-                             "projects": t("chart.projects")})
+        st.markdown(f"**{t('funding.per_cluster', year=year)}**")
+        if not per_cluster.empty:
+            listing = per_cluster.sort_values("funding_triggered_mnok", ascending=False)
+            listing = listing.assign(level=listing["level"].map(level_label))
+            components.table(components.with_profile_links(listing[["cluster", "level", *columns[1:]]]),
+                             t("funding.clusters_file", year=year), units=units, labels=labels)
+
+if sections["projects"].open:
+    with sections["projects"]:
+        st.subheader(t("funding.projects", year=year))
+        st.caption(t("funding.projects_caption"))
+        if not reports.empty:
+            projects = metrics.project_categories(reports, ["level"])
+            projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
+            for column, financing in zip(st.columns(2), ("programme", "other")):
+                with column:
+                    st.markdown(f"**{t(f'financing.{financing}')}**", help=t("definition.projects_total") + "\n\n" + components.see_glossary())
+                    draw(charts.project_bars, projects[projects["financing"] == financing])
+            projects["level"] = projects["level"].map(level_label)
+            wide = projects.assign(
+                financing=projects["financing"].map(lambda f: t(f"financing.{f}")),
+                category=projects["category"].map(lambda c: t(f"category.{c}")),
+            )
+            components.table(wide, t("funding.projects_file", year=year), units={"projects": "count"},
+                             labels={"level": t("col.level"), "financing": t("chart.financing"), "category": t("chart.category"),
+                                     "projects": t("chart.projects")})

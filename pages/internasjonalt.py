@@ -18,46 +18,10 @@ from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.international")
 year = require_year(flt, options)
-summary = require_rows(data.summary_with_derived(flt))
-# First what a typical cluster at each level does abroad, then the totals per level and for the programme.
-# (Internationalisation projects are derived from the project fields: all the summed ones are read.)
-reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
-per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty else reports
-show_comparison(per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
 
-components.indicator_heading("international_activities_new")
-draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
-
-left, right = st.columns(2)
-with left:
-    components.indicator_heading("intl_projects")
-    draw(charts.level_year_bars, summary, "intl_projects", figure_label("intl_projects"), beside=2)
-with right:
-    components.indicator_heading("with_international_partners")
-    draw(charts.level_year_bars, summary, "with_international_partners", figure_label("with_international_partners"), beside=2)
-components.indicator_heading("international_cluster_collaborations")
-draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
-charts.note_few_clusters(summary, "international_cluster_collaborations")
-
-columns = ["international_activities_new", "intl_projects", "with_international_partners", "international_cluster_collaborations"]
-table = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
-table = table.assign(level=table["level"].map(level_label))[["report_year", "level", *columns]]
-components.table(table, t("international.levels_file"), units={c: "count" for c in columns},
-                 labels={"report_year": t("col.year"), "level": t("col.level"), **{c: figure_label(c) for c in columns}})
-
-st.subheader(t("international.descriptions"))
-query = st.text_input(t("international.search"), key="sok", bind="query-params", placeholder=t("international.search_placeholder"))
 # The newest SHOWN matches are read; the database searches and counts them all.
 SHOWN = 30
 FIELDS = ("international_activities_new", "international_activities_description")
-found = data.report_texts(flt, *FIELDS, query or "", SHOWN)
-matches = int(found["matches"].iloc[0]) if not found.empty else 0
-st.caption(t("international.matches", count=fmt.integer(matches)))
-for row in found.itertuples():
-    with st.expander(f"{plain(row.cluster)} · {row.report_year} · {level_label(row.level)}", expanded=bool(query)):
-        st.text(row.international_activities_description, width="stretch")  # as written, no Markdown
-if matches > SHOWN:
-    st.caption(t("international.more", count=fmt.integer(matches - SHOWN)))
 labels = {"cluster": t("col.cluster"), "report_year": t("col.year"), "level": t("col.level"),
           "international_activities_new": figure_label("international_activities_new"),
           "international_activities_description": t("col.description")}
@@ -70,4 +34,50 @@ def every_match():
     return rows.assign(level=rows["level"].map(levels))[list(labels)].rename(columns=labels)
 
 
-components.downloads(every_match, t("international.descriptions_file"))
+# The page opens on what it is about, level by level; its other sections are tabs, drawn only
+# when open (a filter change redraws the open one).
+sections = components.sections("internasjonalt", ["levels", "years", "descriptions"], opens_on="descriptions" if "sok" in st.query_params else None)
+if sections["levels"].open:
+    with sections["levels"]:
+        # First what a typical cluster at each level does abroad, then the totals per level and for the programme.
+        # (Internationalisation projects are derived from the project fields: all the summed ones are read.)
+        reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
+        per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty else reports
+        show_comparison(per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
+
+if sections["years"].open:
+    with sections["years"]:
+        summary = require_rows(data.summary_with_derived(flt))  # per level and year
+        components.indicator_heading("international_activities_new")
+        draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
+
+        left, right = st.columns(2)
+        with left:
+            components.indicator_heading("intl_projects")
+            draw(charts.level_year_bars, summary, "intl_projects", figure_label("intl_projects"), beside=2)
+        with right:
+            components.indicator_heading("with_international_partners")
+            draw(charts.level_year_bars, summary, "with_international_partners", figure_label("with_international_partners"), beside=2)
+        components.indicator_heading("international_cluster_collaborations")
+        draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
+        charts.note_few_clusters(summary, "international_cluster_collaborations")
+
+        columns = ["international_activities_new", "intl_projects", "with_international_partners", "international_cluster_collaborations"]
+        table = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
+        table = table.assign(level=table["level"].map(level_label))[["report_year", "level", *columns]]
+        components.table(table, t("international.levels_file"), units={c: "count" for c in columns},
+                         labels={"report_year": t("col.year"), "level": t("col.level"), **{c: figure_label(c) for c in columns}})
+
+if sections["descriptions"].open:
+    with sections["descriptions"]:
+        st.subheader(t("international.descriptions"))
+        query = st.text_input(t("international.search"), key="sok", bind="query-params", placeholder=t("international.search_placeholder"))
+        found = data.report_texts(flt, *FIELDS, query or "", SHOWN)
+        matches = int(found["matches"].iloc[0]) if not found.empty else 0
+        st.caption(t("international.matches", count=fmt.integer(matches)))
+        for row in found.itertuples():
+            with st.expander(f"{plain(row.cluster)} · {row.report_year} · {level_label(row.level)}", expanded=bool(query)):
+                st.text(row.international_activities_description, width="stretch")  # as written, no Markdown
+        if matches > SHOWN:
+            st.caption(t("international.more", count=fmt.integer(matches - SHOWN)))
+        components.downloads(every_match, t("international.descriptions_file"))

@@ -71,29 +71,35 @@ moved = int(moves["moved_up"].sum())
 if moved:
     st.caption(t("overview.moves", count=moved, previous=year - 1, year=year))
 
-st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + components.see_glossary())
-choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, default=metrics.KEY_FIGURES[0],
-                              format_func=figure_label, key="trend", bind="query-params")
-choice = choice or metrics.KEY_FIGURES[0]
-unit = "mnok" if choice == "funding_triggered_mnok" else "count"
-draw(charts.level_trend, trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit)
-charts.note_few_clusters(trend, choice)
+# Then, in tabs drawn only when open: the trend, the clusters.
+sections = components.sections("oversikt", ["trend", "clusters"])
+if sections["trend"].open:
+    with sections["trend"]:
+        st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + components.see_glossary())
+        choice = st.segmented_control(t("overview.trend_figure"), metrics.KEY_FIGURES, default=metrics.KEY_FIGURES[0],
+                                      format_func=figure_label, key="trend", bind="query-params")
+        choice = choice or metrics.KEY_FIGURES[0]
+        unit = "mnok" if choice == "funding_triggered_mnok" else "count"
+        draw(charts.level_trend, trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit)
+        charts.note_few_clusters(trend, choice)
 
-st.subheader(t("overview.clusters", year=year))
-clusters = data.register_counts(flt.with_(years=(year, year)) if flt.years is None else flt)
-if clusters.empty:
-    components.empty_selection()
-    st.stop()
-listing = clusters.assign(
-    level=clusters["level"].map(level_label),
-    sector=clusters["sector"].map(sector_label),
-    reported=clusters["reported"].map({True: t("common.yes"), False: t("common.no")}),
-)[["cluster", "level", "region", "sector", "members_total", "core_members", "reported"]]
-components.table(
-    components.with_profile_links(listing),
-    t("overview.clusters_file", year=year),
-    units={"members_total": "count", "core_members": "count"},
-    labels={"cluster": t("col.cluster"), "level": t("col.level"), "region": t("col.region"), "sector": t("col.sector"),
-            "members_total": t("col.register_members"), "core_members": t("col.core_members"),
-            "reported": t("col.reported", year=year)},
-)
+if sections["clusters"].open:
+    with sections["clusters"]:
+        st.subheader(t("overview.clusters", year=year))
+        clusters = data.register_counts(flt.with_(years=(year, year)) if flt.years is None else flt)
+        if clusters.empty:
+            components.empty_selection()
+        else:
+            listing = clusters.assign(
+                level=clusters["level"].map(level_label),
+                sector=clusters["sector"].map(sector_label),
+                reported=clusters["reported"].map({True: t("common.yes"), False: t("common.no")}),
+            )[["cluster", "level", "region", "sector", "members_total", "core_members", "reported"]]
+            components.table(
+                components.with_profile_links(listing),
+                t("overview.clusters_file", year=year),
+                units={"members_total": "count", "core_members": "count"},
+                labels={"cluster": t("col.cluster"), "level": t("col.level"), "region": t("col.region"), "sector": t("col.sector"),
+                        "members_total": t("col.register_members"), "core_members": t("col.core_members"),
+                        "reported": t("col.reported", year=year)},
+            )

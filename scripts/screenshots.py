@@ -5,7 +5,8 @@
 
 Starts `streamlit run dashboard.py` on a free port, waits for /_stcore/health, opens each
 page (or those named by their URL path) at the given width (1440 px unless told) and saves a
-PNG per page: the first screen, or with --full the whole page.
+PNG per page: the first screen, or with --full the whole page. A page with sections (tabs
+drawn only when open) gets one PNG per section, named `<page>-<n>.png` from the second on.
 """
 
 from __future__ import annotations
@@ -17,8 +18,23 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from klynge.devtools import launch_chromium, page_url, streamlit_server, wait_for_app, wait_for_charts  # noqa: E402
+from klynge.devtools import (  # noqa: E402
+    launch_chromium, open_section, page_url, section_labels, streamlit_server, wait_for_app, wait_for_charts,
+)
 from klynge.ui.pages import PAGES  # noqa: E402
+
+
+def shoot(page, target: Path, width: int, full: bool) -> None:
+    """A PNG of the page as it is: the first screen, or with `full` the whole page."""
+    height = None
+    if full:
+        # The app scrolls inside its main section, so grow the window to the content.
+        height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(max(900, height), 12000)})
+        page.wait_for_timeout(1500)
+    page.screenshot(path=str(target))
+    page.set_viewport_size({"width": width, "height": 900})
+    print(target, f"{height} px high" if full else "")
 
 
 def main() -> None:
@@ -44,15 +60,10 @@ def main() -> None:
             wait_for_app(page)
             wait_for_charts(page)
             wait_for_app(page)  # a page may rerun once more (e.g. after putting the language in the link)
-            if args.full:
-                # The app scrolls inside its main section, so grow the window to the content.
-                height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-                page.set_viewport_size({"width": width, "height": min(max(900, height), 12000)})
-                page.wait_for_timeout(1500)
-            target = out / f"{args.prefix}{spec.url_path}.png"
-            page.screenshot(path=str(target))
-            page.set_viewport_size({"width": width, "height": 900})
-            print(target, f"{height} px high" if args.full else "")
+            shoot(page, out / f"{args.prefix}{spec.url_path}.png", width, args.full)
+            for number, label in enumerate(section_labels(page)[1:], start=2):
+                open_section(page, label)
+                shoot(page, out / f"{args.prefix}{spec.url_path}-{number}.png", width, args.full)
         browser.close()
 
 

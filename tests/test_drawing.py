@@ -148,24 +148,29 @@ def test_altair_checks_pieces_only_where_specs_are_checked(checking, debug_mode)
 
 
 # As the dashboard runs outside the tests: specs checked once per builder, Altair's checks of
-# pieces off. Every page with the default filter, then with another (new, unchecked specs).
+# pieces off. Every page (and each of its sections) with the default filter, then with another
+# (new, unchecked specs).
 _UNCHECKED = """
 import sys
 from streamlit.testing.v1 import AppTest
+from klynge.ui.components import sections_key
 from klynge.ui.pages import PAGES
 at = AppTest.from_file(sys.argv[1], default_timeout=120)
 at.run()
 for spec in PAGES:
-    counts = []
     for years in ({}, {"fra": "2024", "til": "2024"}):
         for key in ("fra", "til"):
             at.query_params.pop(key, None)
         at.query_params.update(years)
         at.switch_page(spec.path)
         at.run()
-        assert not at.exception, (spec.path, years, [e.value for e in at.exception])
-        counts.append(len([*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")]))
-    print(spec.path, *counts)
+        for label in [tab.label for tab in at.tabs] or [None]:
+            if label is not None:
+                at.session_state[sections_key(spec.url_path)] = label
+                at.run()
+            assert not at.exception, (spec.path, years, label, [e.value for e in at.exception])
+            count = len([*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")])
+            print(spec.path, "filtered" if years else "default", label or "-", count, sep="\t")
 """
 
 
@@ -181,6 +186,12 @@ def test_every_page_draws_with_specs_checked_once(demo_url):  # noqa: F811
     done = subprocess.run([sys.executable, "-c", _UNCHECKED, str(REPO_ROOT / "dashboard.py")], env=env, cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    drawn = {path: (int(first), int(second)) for path, first, second in (line.split() for line in done.stdout.splitlines())}
-    assert {path: counts[0] for path, counts in drawn.items()} == CHARTS_PER_PAGE
-    assert all(counts[1] >= 1 for path, counts in drawn.items() if CHARTS_PER_PAGE[path])
+    drawn: dict[tuple[str, str], dict[str, int]] = {}
+    for line in done.stdout.splitlines():
+        path, view, label, count = line.split("\t")
+        drawn.setdefault((path, view), {})[label] = int(count)
+    for path, expected in CHARTS_PER_PAGE.items():
+        counts = drawn[(path, "default")]
+        assert sum(counts.values()) == (expected if isinstance(expected, int) else sum(expected.values())), path
+        if sum(counts.values()):
+            assert sum(drawn[(path, "filtered")].values()) >= 1, path

@@ -28,7 +28,7 @@ from klynge.store.importer import import_paths
 from klynge.ui import level_charts
 from klynge.ui.level_charts import Figure
 from tests.factories import hand_made
-from tests.test_pages import charts, open_page
+from tests.test_pages import charts, open_page, open_section
 from tests.test_pages_by_hand import clear_caches, hand_url  # noqa: F401 - the hand-made programme's pages
 
 LEVERAGE = Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))
@@ -230,6 +230,7 @@ def test_the_english_page_writes_numbers_the_english_way(hand_url, monkeypatch):
 
 def test_the_five_point_table_lists_the_clusters_that_lack_a_type_first(hand_url, monkeypatch):
     at = open_page(hand_url, "pages/medlemmer.py", monkeypatch, fra="2024", til="2024")
+    open_section(at, "pages/medlemmer.py", "five_point")
     five_point = next(frame.value for frame in at.dataframe if "Punkter dekket" in frame.value.columns)
     # Delta lacks start-ups; Epsilon capital and start-ups; Zeta capital, public actors and
     # start-ups; Alfa, Beta and Gamma have all five (tests/factories.py, HAND_REGISTERS).
@@ -238,6 +239,8 @@ def test_the_five_point_table_lists_the_clusters_that_lack_a_type_first(hand_url
 
 def test_the_gender_charts_side_by_side_share_one_scale(hand_url, monkeypatch):
     at = open_page(hand_url, "pages/medlemmer.py", monkeypatch, fra="2023", til="2024")
+    open_section(at, "pages/medlemmer.py", "partners_gender")
+
     def value_axis(spec: dict) -> dict:  # a chart's own encoding, or its first layer's
         return (spec.get("encoding") or spec.get("layer", [{}])[0].get("encoding", {})).get("y", {})
 

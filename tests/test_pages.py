@@ -3,6 +3,8 @@ empty database; key figures and chart counts checked against the data layer."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -13,18 +15,22 @@ from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import load_demo
 from klynge.summary import level_figures
 from klynge.ui import format as fmt
+from klynge.ui.catalogue_nb import NB
+from klynge.ui.components import sections_key
 from klynge.ui.pages import PAGES
+from klynge.ui.texts import CATALOGUES, CHOSEN_KEY
 from tests.conftest import REPO_ROOT
 
 DASHBOARD = str(REPO_ROOT / "dashboard.py")
 PAGE_PATHS = [page.path for page in PAGES]
-# Charts each page draws on the demo data with no filter.
-CHARTS_PER_PAGE = {
-    "pages/oversikt.py": 1,
-    "pages/medlemmer.py": 6,
-    "pages/aktiviteter.py": 6,
-    "pages/finansiering.py": 7,
-    "pages/internasjonalt.py": 6,
+# Charts each page draws on the demo data with no filter; a page with sections (tabs drawn
+# only when open) draws those of the open section alone, first the one it opens on.
+CHARTS_PER_PAGE: dict[str, int | dict[str, int]] = {
+    "pages/oversikt.py": {"trend": 1, "clusters": 0},
+    "pages/medlemmer.py": {"levels": 1, "composition": 2, "five_point": 0, "partners_gender": 3},
+    "pages/aktiviteter.py": {"levels": 2, "years": 3, "ranking": 1},
+    "pages/finansiering.py": {"levels": 2, "years": 2, "leverage": 1, "projects": 2},
+    "pages/internasjonalt.py": {"levels": 2, "years": 4, "descriptions": 0},
     "pages/klyngeprofil.py": 9,  # the largest cluster until one is chosen: eight figures and its members
     "pages/maloppnaelse.py": 7,  # one per goal, a panel per indicator
     "pages/sammenlign.py": 10,  # the largest cluster and its peers (mature: no leverage) until some are chosen: the legend and nine figures
@@ -32,6 +38,14 @@ CHARTS_PER_PAGE = {
     "pages/datakvalitet.py": 0,
     "pages/ordliste.py": 0,
 }
+
+
+def charts_on_opening(page: str) -> int:
+    """The charts `page` draws when it opens (its first section's, on a page with sections)."""
+    counts = CHARTS_PER_PAGE[page]
+    return counts if isinstance(counts, int) else next(iter(counts.values()))
+
+
 # Pages whose tables can be downloaded with no choice made on the page.
 TABLE_PAGES = list(PAGE_PATHS)
 
@@ -79,13 +93,34 @@ def charts(at: AppTest) -> list:
     return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
 
 
+def section_labels(at: AppTest) -> list[str]:
+    """The labels of the page's sections (its tabs), in order; none on a page without."""
+    return [tab.label for tab in at.tabs]
+
+
+def open_section(at: AppTest, page: str, name: str) -> None:
+    """Opens the section `name` (its code, e.g. "years") of `page` (its file, e.g.
+    "pages/aktiviteter.py") as a reader's click on its tab would."""
+    at.session_state[sections_key(Path(page).stem)] = CATALOGUES[at.session_state[CHOSEN_KEY]][f"section.{name}"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 @pytest.mark.parametrize("page", PAGE_PATHS)
 def test_every_page_renders_on_the_demo_data(page, demo_url, monkeypatch):
     at = open_page(demo_url, page, monkeypatch)
     assert len(at.title) == 1
-    assert len(charts(at)) == CHARTS_PER_PAGE[page]
+    assert len(charts(at)) == charts_on_opening(page)
     # The synthetic data is labelled as such on every page.
     assert any("Demodata" in w.value for w in at.warning)
+    sections = CHARTS_PER_PAGE[page]
+    if isinstance(sections, dict):
+        # Each section draws its own charts and none of the others'.
+        assert section_labels(at) == [NB[f"section.{name}"] for name in sections]
+        for name, count in sections.items():
+            open_section(at, page, name)
+            assert len(charts(at)) == count, name
+            assert len(at.title) == 1 and any("Demodata" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("page", PAGE_PATHS)
@@ -154,6 +189,7 @@ def test_query_parameters_set_the_filters(demo_url, monkeypatch):
     assert at.multiselect(key="fylke").value == ["Vestland"]
     engine = make_engine(demo_url)
     clusters = queries.register_counts(engine, Filter(levels=("moden",), years=(2024, 2024), regions=("Vestland",)))
+    open_section(at, PAGE_PATHS[0], "clusters")
     table = at.dataframe[-1].value  # the clusters, after the key figures per level
     assert len(table) == len(clusters) > 0
 

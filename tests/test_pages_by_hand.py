@@ -11,7 +11,7 @@ import streamlit as st
 from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import import_paths
 from tests.factories import hand_made
-from tests.test_pages import charts, open_page
+from tests.test_pages import charts, open_page, open_section
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,7 @@ def test_overview_shows_a_promotion_as_a_move_not_a_loss(hand_url, monkeypatch):
 
 def test_funding_shows_programme_money_and_leverage_as_worked_by_hand(hand_url, monkeypatch):
     at = open_page(hand_url, "pages/finansiering.py", monkeypatch, fra="2024", til="2024")
+    open_section(at, "pages/finansiering.py", "leverage")
     levels = next(frame.value for frame in at.dataframe if "Programmidler (maks.)" in frame.value).set_index("Nivå")
     # The grid gets numbers (a gap as -inf, which it shows as "–" and sorts to one end).
     assert levels.loc["Arena", "Programmidler (maks.)"] == 6.0
@@ -92,6 +93,7 @@ def test_profile_compares_with_the_median_of_the_others(hand_url, monkeypatch):
 
 def test_funding_in_english_cites_the_rule_in_english(hand_url, monkeypatch):
     at = open_page(hand_url, "pages/finansiering.py", monkeypatch, fra="2024", til="2024", lang="en")
+    open_section(at, "pages/finansiering.py", "leverage")
     captions = " ".join(c.value for c in at.caption)
     assert "Programme description 2019, ch. 4.4" in captions and "(translated)" in captions
     assert "Programbeskrivelsen" not in captions

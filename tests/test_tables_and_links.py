@@ -27,7 +27,7 @@ from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
 from klynge.ui.components import LINK_COLUMN
 from klynge.ui.pages import PAGES
-from tests.test_pages import DASHBOARD, demo_url  # noqa: F401 - the demo database is shared
+from tests.test_pages import DASHBOARD, demo_url, open_section  # noqa: F401 - the demo database is shared
 
 MEMBERS = "pages/medlemmer.py"
 SECTOR = "Havteknologi"
@@ -91,6 +91,7 @@ LEVELS_EN = [EN[f"level.{code}"] for code in LEVEL_CODES]
 def test_links_keep_the_language_and_the_filters_of_the_url(demo_url, options, monkeypatch):  # noqa: F811
     first_year = str(options.years[1])
     at = open_app(demo_url, monkeypatch, MEMBERS, lang="en", niva=LEVELS_EN, fra=first_year, sektor=SECTOR)
+    open_section(at, MEMBERS, "partners_gender")  # its table of clusters links to their profiles
     expected = {"lang": ["en"], "niva": LEVELS_EN, "fra": [first_year], "sektor": [SECTOR]}
     names = {name for _, name in options.clusters}
     for link in profile_links(at):
@@ -107,6 +108,7 @@ def test_links_keep_the_language_and_the_filters_of_the_url(demo_url, options, m
 
 def test_a_cluster_name_is_quoted_whole_in_its_link(demo_url, options, monkeypatch):  # noqa: F811
     at = open_app(demo_url, monkeypatch, MEMBERS, lang="en")
+    open_section(at, MEMBERS, "partners_gender")
     for link in profile_links(at):
         path, params = query(link)
         assert set(params) == {"profil", "lang"} and params["lang"] == ["en"]

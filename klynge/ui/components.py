@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
@@ -18,14 +18,16 @@ from klynge.exporting import write_frame
 from klynge.ui import filters
 from klynge.ui import format as fmt
 from klynge.ui.kept import keep
-from klynge.ui.texts import DEFAULT_LANGUAGE, LANGUAGE_KEY, language, t
+from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGE_KEY, language, t
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
+    from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 PROFILE_PAGE = "klyngeprofil"
 PROFILE_KEY = "profil"
 GLOSSARY_PAGE = "ordliste"
+SECTIONS_KEY = "fane"  # with the page's url path: the open section (tab) of a page, kept while the page is open
 
 
 def demo_banner() -> None:
@@ -276,3 +278,30 @@ def indicator_heading(key: str, suffix: str = "") -> None:
     """A chart's heading: the indicator's name, with its definition and a link to the
     glossary in the help tooltip."""
     st.markdown(f"**{t(f'figure.{key}')}**{suffix}", help=f"{t(f'definition.{key}')}\n\n{see_glossary()}")
+
+
+def sections_key(page: str) -> str:
+    """The state key of the sections of the page at url path `page` (one per page: a page
+    another page's section names would open on the first of its own)."""
+    return f"{SECTIONS_KEY}-{page}"
+
+
+def sections(page: str, names: Sequence[str], opens_on: str | None = None) -> dict[str, TabContainer]:
+    """A page's sections after its opening comparison, as tabs that draw only when open: a
+    filter change reruns the charts and tables of the open section, not of all of them.
+    `page` is the page's url path; `names` are the sections' codes (their labels are
+    `t("section.<name>")`). The first opens, unless the reader chose another while on the page,
+    or `opens_on` names one (a link that searches the descriptions opens on them).
+
+    The choice is kept by code, not by label, so a language switch keeps the open section:
+    the tabs' state holds the label of the language it was chosen in, which is translated
+    back here before the tabs are made (Streamlit would otherwise fall back to the first)."""
+    labels = {name: t(f"section.{name}") for name in names}
+    known = {catalogue[f"section.{name}"]: name for catalogue in CATALOGUES.values() for name in names}
+    key = sections_key(page)
+    held = st.session_state.get(key)
+    chosen = known.get(held, opens_on if opens_on in labels else names[0])
+    if held is not None and held not in labels.values():
+        del st.session_state[key]  # the other language's label: the default below is the same section
+    tabs = st.tabs(list(labels.values()), key=key, default=labels[chosen], on_change="rerun")
+    return dict(zip(names, tabs, strict=True))

@@ -3,7 +3,8 @@ violation on any page in either language, the theme's texts reach WCAG AA contra
 the favicon comes from the app itself. (That no request leaves the app's origin is checked
 for every browser test, by tests/browser/conftest.py.)
 
-Each page is loaded once per language, in one browser tab, and scanned there.
+Each page is loaded once per language, in one browser tab, and scanned there, each of its
+sections (tabs drawn only when open) in turn.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from klynge.devtools import FAVICON, REPO_ROOT, page_url, wait_for_app, wait_for_charts
+from klynge.devtools import FAVICON, REPO_ROOT, open_section, page_url, section_labels, wait_for_app, wait_for_charts
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import TIMEOUT_MS, origin
@@ -73,7 +74,12 @@ def scan(chromium, demo_server):
             wait_for_app(page, settle_ms=300)
             wait_for_charts(page)
             page.evaluate(AXE_SCRIPT)
-            done[spec.url_path, language] = Scan(url, page.evaluate(AXE, [NOT_SCANNED]), page.evaluate(CHART_TEXTS))
+            violations, chart_texts = page.evaluate(AXE, [NOT_SCANNED]), page.evaluate(CHART_TEXTS)
+            for label in section_labels(page)[1:]:  # the first is open
+                open_section(page, label)
+                violations += page.evaluate(AXE, [NOT_SCANNED])
+                chart_texts += page.evaluate(CHART_TEXTS)
+            done[spec.url_path, language] = Scan(url, violations, chart_texts)
         return done[spec.url_path, language]
 
     yield run

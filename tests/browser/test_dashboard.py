@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from klynge import metrics, queries
-from klynge.devtools import page_url
+from klynge.devtools import open_section, page_url, section_labels, wait_for_app, wait_for_charts
 from klynge.queries import Filter
 from klynge.store.engine import make_engine
 from klynge.summary import level_figures
@@ -149,6 +149,30 @@ def test_english_stays_when_a_filter_changes(page, demo_server):
     assert parse_qs(urlsplit(page.url).query).get("lang") == ["en"]
 
 
+def test_a_section_draws_when_opened_and_stays_open_in_the_other_language(page, demo_server):
+    """Aktiviteter opens on its levels (two distributions); "over the years" draws its three
+    charts when clicked; the language switch keeps that section open, in English."""
+    activities = next(spec for spec in PAGES if spec.url_path == "aktiviteter")
+    charts = page.locator("[data-testid=stMain] [data-testid=stVegaLiteChart]")
+    open_app(page, page_url(demo_server.url, activities))
+    wait_for_charts(page)
+    assert section_labels(page) == [TEXTS["section.levels"], TEXTS["section.years"], TEXTS["section.ranking"]]
+    assert charts.count() == 2
+    open_section(page, TEXTS["section.years"])
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart]').length === 3",
+                           timeout=TIMEOUT_MS)
+    english = CATALOGUES["en"]
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.locator("[data-testid=stMain] h1", has_text=english["page.activities"]).wait_for()
+    wait_for_app(page, settle_ms=300)
+    wait_for_charts(page)
+    assert section_labels(page) == [english["section.levels"], english["section.years"], english["section.ranking"]]
+    selected = page.locator("[data-testid=stMain] [role=tab][aria-selected=true]")
+    assert selected.inner_text().strip() == english["section.years"]
+    assert charts.count() == 3
+    screenshot(page, "sections-english-years")
+
+
 def test_a_goals_details_are_drawn_when_opened(page, demo_server):
     """Måloppnåelse draws a goal's definitions and table only when its expander is opened."""
     goals = next(spec for spec in PAGES if spec.url_path == "maloppnaelse")
@@ -165,6 +189,7 @@ def test_a_goals_details_are_drawn_when_opened(page, demo_server):
 def test_the_csv_download_holds_exactly_the_rows_of_the_table(page, demo_server, engine, options):
     first, last = options.years[0], options.years[-1]
     open_app(page, page_url(demo_server.url, OVERVIEW, f"niva={LEVEL_LABEL}"))
+    open_section(page, TEXTS["section.clusters"])
     buttons = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"])
     buttons.nth(1).wait_for()  # the elements below the charts can take a moment to draw
     assert buttons.count() == 2  # the key figures per level, then the clusters

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from klynge.devtools import REPO_ROOT, page_url, streamlit_server
+from klynge.devtools import REPO_ROOT, open_section, page_url, streamlit_server
 from klynge.store import schema
 from klynge.store.engine import make_engine
 from klynge.ui.pages import PAGES
@@ -114,6 +114,7 @@ def test_hostile_descriptions_found_by_search_are_plain_text(watched_page, hosti
     page = watched_page
     _, _, year = hostile
     open_app(page, page_url(hostile_server.url, PAGE["internasjonalt"]))
+    open_section(page, TEXTS["section.descriptions"])
     search = page.get_by_label(TEXTS["international.search"])
     search.fill("<script>")
     search.press("Enter")

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from klynge import queries
-from klynge.devtools import APP_READY, page_url
+from klynge.devtools import APP_READY, open_section, page_url
 from klynge.store.engine import make_engine
 from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
@@ -117,6 +117,7 @@ def as_numbers(values: list[str]) -> list[float]:
 
 def test_a_number_column_with_gaps_sorts_by_value_and_a_cut_off_table_says_it_scrolls(page, demo_server, last_year):
     open_app(page, page_url(demo_server.url, MEMBERS))
+    open_section(page, NB["section.partners_gender"])
     label = NB["figure.mgmt_women_share"]
     cue, grid = grid_after(page, f"scroll-{_slug(NB['members.gender_file'].format(year=last_year))}")
     grid.scroll_into_view_if_needed()
@@ -178,6 +179,7 @@ def sector_filter(page):
 
 def test_a_profile_link_follows_a_filter_changed_on_the_same_page(page, demo_server):
     open_app(page, page_url(demo_server.url, OVERVIEW, "lang=en"))
+    open_section(page, EN["section.clusters"])
     first = profile_query(page)
     assert first.get("lang") == ["en"] and "sektor" not in first, first
     sectors = sector_filter(page)
@@ -189,6 +191,7 @@ def test_a_profile_link_follows_a_filter_changed_on_the_same_page(page, demo_ser
     # In bokmål (a filter changed on a page in English loses the language: see the report of
     # the tables helper), a sector picked on the page reaches the links at once.
     open_app(page, page_url(demo_server.url, OVERVIEW, f"fra={FROM_YEAR}"))
+    open_section(page, NB["section.clusters"])  # the section stays open when the filter changes
     sectors = sector_filter(page)
     sectors.locator("input").click()
     sectors.locator("input").fill(NB[f"sector.{SECTOR}"])
