@@ -183,7 +183,7 @@ def sections_of(at, spec) -> list[tuple[str, str]]:
     the page `at` shows now has them (bokmål, the benchmark's language)."""
     from klynge.ui.catalogue_nb import NB
 
-    codes = {text: key.removeprefix("section.") for key, text in NB.items() if key.startswith("section.")}
+    codes = {text: key.removeprefix("tab.") for key, text in NB.items() if key.startswith("tab.")}
     return [(codes[tab.label], tab.label) for tab in list(at.tabs)[1:]]
 
 

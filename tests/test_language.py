@@ -31,6 +31,18 @@ def test_both_catalogues_have_the_same_keys_and_placeholders():
     assert {key for key in NB if placeholders(NB[key]) != placeholders(EN[key])} == set()
 
 
+def test_no_catalogue_writes_a_key_twice():
+    """A key written twice in a catalogue's dict keeps its last text only, silently."""
+    import ast
+
+    for name in ("catalogue_nb.py", "catalogue_en.py"):
+        tree = ast.parse((REPO_ROOT / "klynge" / "ui" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                keys = [key.value for key in node.keys if isinstance(key, ast.Constant)]
+                assert sorted({key for key in keys if keys.count(key) > 1}) == [], name
+
+
 def test_every_key_the_code_asks_for_is_in_the_catalogue():
     literal = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
     prefix = re.compile(r"""\bt\(\s*f["']([a-z_.]+)\{""")

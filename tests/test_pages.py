@@ -101,7 +101,7 @@ def section_labels(at: AppTest) -> list[str]:
 def open_section(at: AppTest, page: str, name: str) -> None:
     """Opens the section `name` (its code, e.g. "years") of `page` (its file, e.g.
     "pages/aktiviteter.py") as a reader's click on its tab would."""
-    at.session_state[sections_key(Path(page).stem)] = CATALOGUES[at.session_state[CHOSEN_KEY]][f"section.{name}"]
+    at.session_state[sections_key(Path(page).stem)] = CATALOGUES[at.session_state[CHOSEN_KEY]][f"tab.{name}"]
     at.run()
     assert not at.exception, [e.value for e in at.exception]
 
@@ -116,7 +116,7 @@ def test_every_page_renders_on_the_demo_data(page, demo_url, monkeypatch):
     sections = CHARTS_PER_PAGE[page]
     if isinstance(sections, dict):
         # Each section draws its own charts and none of the others'.
-        assert section_labels(at) == [NB[f"section.{name}"] for name in sections]
+        assert section_labels(at) == [NB[f"tab.{name}"] for name in sections]
         for name, count in sections.items():
             open_section(at, page, name)
             assert len(charts(at)) == count, name

@@ -31,11 +31,11 @@ def controls(at) -> list[str]:
 
 def test_a_page_opens_on_its_levels_and_the_reader_can_open_another(demo_url, monkeypatch):
     at = open_page(demo_url, ACTIVITIES, monkeypatch)
-    assert section_labels(at) == [NB["section.levels"], NB["section.years"], NB["section.ranking"]]
-    assert open_label(at, ACTIVITIES) == NB["section.levels"]
+    assert section_labels(at) == [NB["tab.levels"], NB["tab.years"], NB["tab.ranking"]]
+    assert open_label(at, ACTIVITIES) == NB["tab.levels"]
     assert "rangering" not in controls(at)  # the ranking's choice is not drawn while its section is closed
     open_section(at, ACTIVITIES, "ranking")
-    assert open_label(at, ACTIVITIES) == NB["section.ranking"]
+    assert open_label(at, ACTIVITIES) == NB["tab.ranking"]
     assert "rangering" in controls(at)
 
 
@@ -44,19 +44,19 @@ def test_a_language_switch_keeps_the_open_section(demo_url, monkeypatch):
     open_section(at, ACTIVITIES, "years")
     years_charts = len(charts(at))
     switch_language(at, "en")
-    assert section_labels(at) == [EN["section.levels"], EN["section.years"], EN["section.ranking"]]
-    assert open_label(at, ACTIVITIES) == EN["section.years"]
+    assert section_labels(at) == [EN["tab.levels"], EN["tab.years"], EN["tab.ranking"]]
+    assert open_label(at, ACTIVITIES) == EN["tab.years"]
     assert len(charts(at)) == years_charts
     switch_language(at, "nb")
-    assert open_label(at, ACTIVITIES) == NB["section.years"]
+    assert open_label(at, ACTIVITIES) == NB["tab.years"]
 
 
 def test_a_link_that_searches_the_descriptions_opens_on_them(demo_url, monkeypatch):
     at = open_page(demo_url, INTERNATIONAL, monkeypatch, sok="messe")
-    assert open_label(at, INTERNATIONAL) == NB["section.descriptions"]
+    assert open_label(at, INTERNATIONAL) == NB["tab.descriptions"]
     assert at.text_input(key="sok").value == "messe"
     ranked = open_page(demo_url, ACTIVITIES, monkeypatch, rangering="activities_unique_participants")
-    assert open_label(ranked, ACTIVITIES) == NB["section.ranking"]
+    assert open_label(ranked, ACTIVITIES) == NB["tab.ranking"]
 
 
 def test_another_page_opens_on_its_own_first_section(demo_url, monkeypatch):
@@ -66,4 +66,4 @@ def test_another_page_opens_on_its_own_first_section(demo_url, monkeypatch):
     open_section(at, ACTIVITIES, "years")
     at.switch_page(INTERNATIONAL).run()
     assert not at.exception
-    assert open_label(at, INTERNATIONAL) == NB["section.levels"]
+    assert open_label(at, INTERNATIONAL) == NB["tab.levels"]

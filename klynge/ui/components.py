@@ -290,14 +290,14 @@ def sections(page: str, names: Sequence[str], opens_on: str | None = None) -> di
     """A page's sections after its opening comparison, as tabs that draw only when open: a
     filter change reruns the charts and tables of the open section, not of all of them.
     `page` is the page's url path; `names` are the sections' codes (their labels are
-    `t("section.<name>")`). The first opens, unless the reader chose another while on the page,
+    `t("tab.<name>")`). The first opens, unless the reader chose another while on the page,
     or `opens_on` names one (a link that searches the descriptions opens on them).
 
     The choice is kept by code, not by label, so a language switch keeps the open section:
     the tabs' state holds the label of the language it was chosen in, which is translated
     back here before the tabs are made (Streamlit would otherwise fall back to the first)."""
-    labels = {name: t(f"section.{name}") for name in names}
-    known = {catalogue[f"section.{name}"]: name for catalogue in CATALOGUES.values() for name in names}
+    labels = {name: t(f"tab.{name}") for name in names}
+    known = {catalogue[f"tab.{name}"]: name for catalogue in CATALOGUES.values() for name in names}
     key = sections_key(page)
     held = st.session_state.get(key)
     chosen = known.get(held, opens_on if opens_on in labels else names[0])

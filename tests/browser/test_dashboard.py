@@ -156,9 +156,9 @@ def test_a_section_draws_when_opened_and_stays_open_in_the_other_language(page, 
     charts = page.locator("[data-testid=stMain] [data-testid=stVegaLiteChart]")
     open_app(page, page_url(demo_server.url, activities))
     wait_for_charts(page)
-    assert section_labels(page) == [TEXTS["section.levels"], TEXTS["section.years"], TEXTS["section.ranking"]]
+    assert section_labels(page) == [TEXTS["tab.levels"], TEXTS["tab.years"], TEXTS["tab.ranking"]]
     assert charts.count() == 2
-    open_section(page, TEXTS["section.years"])
+    open_section(page, TEXTS["tab.years"])
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart]').length === 3",
                            timeout=TIMEOUT_MS)
     english = CATALOGUES["en"]
@@ -166,9 +166,9 @@ def test_a_section_draws_when_opened_and_stays_open_in_the_other_language(page, 
     page.locator("[data-testid=stMain] h1", has_text=english["page.activities"]).wait_for()
     wait_for_app(page, settle_ms=300)
     wait_for_charts(page)
-    assert section_labels(page) == [english["section.levels"], english["section.years"], english["section.ranking"]]
+    assert section_labels(page) == [english["tab.levels"], english["tab.years"], english["tab.ranking"]]
     selected = page.locator("[data-testid=stMain] [role=tab][aria-selected=true]")
-    assert selected.inner_text().strip() == english["section.years"]
+    assert selected.inner_text().strip() == english["tab.years"]
     assert charts.count() == 3
     screenshot(page, "sections-english-years")
 
@@ -189,7 +189,7 @@ def test_a_goals_details_are_drawn_when_opened(page, demo_server):
 def test_the_csv_download_holds_exactly_the_rows_of_the_table(page, demo_server, engine, options):
     first, last = options.years[0], options.years[-1]
     open_app(page, page_url(demo_server.url, OVERVIEW, f"niva={LEVEL_LABEL}"))
-    open_section(page, TEXTS["section.clusters"])
+    open_section(page, TEXTS["tab.clusters"])
     buttons = page.locator("[data-testid=stDownloadButton] button", has_text=TEXTS["download.csv"])
     buttons.nth(1).wait_for()  # the elements below the charts can take a moment to draw
     assert buttons.count() == 2  # the key figures per level, then the clusters

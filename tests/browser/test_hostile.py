@@ -114,7 +114,7 @@ def test_hostile_descriptions_found_by_search_are_plain_text(watched_page, hosti
     page = watched_page
     _, _, year = hostile
     open_app(page, page_url(hostile_server.url, PAGE["internasjonalt"]))
-    open_section(page, TEXTS["section.descriptions"])
+    open_section(page, TEXTS["tab.descriptions"])
     search = page.get_by_label(TEXTS["international.search"])
     search.fill("<script>")
     search.press("Enter")

@@ -57,7 +57,7 @@ def test_the_searched_descriptions_download_holds_no_formula(page, hostile_serve
 
 def test_a_table_download_holds_no_formula(page, hostile_server):
     open_app(page, page_url(hostile_server.url, PAGE["oversikt"]))
-    open_section(page, TEXTS["section.clusters"])
+    open_section(page, TEXTS["tab.clusters"])
     clusters_file = TEXTS["overview.clusters_file"].split("{")[0]  # "klynger {year}": the year is the data's
     rows = assert_csv_safe(download(page, "csv", clusters_file))
     cluster, members = rows[0].index(TEXTS["col.cluster"]), rows[0].index(TEXTS["col.register_members"])

@@ -117,7 +117,7 @@ def as_numbers(values: list[str]) -> list[float]:
 
 def test_a_number_column_with_gaps_sorts_by_value_and_a_cut_off_table_says_it_scrolls(page, demo_server, last_year):
     open_app(page, page_url(demo_server.url, MEMBERS))
-    open_section(page, NB["section.partners_gender"])
+    open_section(page, NB["tab.partners_gender"])
     label = NB["figure.mgmt_women_share"]
     cue, grid = grid_after(page, f"scroll-{_slug(NB['members.gender_file'].format(year=last_year))}")
     grid.scroll_into_view_if_needed()
@@ -179,7 +179,7 @@ def sector_filter(page):
 
 def test_a_profile_link_follows_a_filter_changed_on_the_same_page(page, demo_server):
     open_app(page, page_url(demo_server.url, OVERVIEW, "lang=en"))
-    open_section(page, EN["section.clusters"])
+    open_section(page, EN["tab.clusters"])
     first = profile_query(page)
     assert first.get("lang") == ["en"] and "sektor" not in first, first
     sectors = sector_filter(page)
@@ -191,7 +191,7 @@ def test_a_profile_link_follows_a_filter_changed_on_the_same_page(page, demo_ser
     # In bokmål (a filter changed on a page in English loses the language: see the report of
     # the tables helper), a sector picked on the page reaches the links at once.
     open_app(page, page_url(demo_server.url, OVERVIEW, f"fra={FROM_YEAR}"))
-    open_section(page, NB["section.clusters"])  # the section stays open when the filter changes
+    open_section(page, NB["tab.clusters"])  # the section stays open when the filter changes
     sectors = sector_filter(page)
     sectors.locator("input").click()
     sectors.locator("input").fill(NB[f"sector.{SECTOR}"])
