@@ -273,3 +273,18 @@ def test_colour_blind_readers_tell_every_colour_of_a_palette_apart(palette):
 def test_clusters_are_never_coloured_like_a_level():
     assert _too_close(itertools.product(charts.CLUSTER_COLOURS, charts.LEVEL_COLOURS.values())) == []
     assert charts.LEVEL_COLOURS["moden"] == "#27476e"  # navy, as readers know it
+
+
+def test_year_gaps_fill_every_year_of_every_series_in_order():
+    frame = pd.DataFrame({"label": ["A", "B", "A"], "report_year": [2023, 2022, 2021], "value": [3.0, 2.0, 1.0]},
+                         index=[9, 5, 7])  # out of order, and not the default index
+    full = charts.with_year_gaps(frame, "label", span=(2021, 2023))
+    assert list(full.columns) == ["label", "report_year", "value"]
+    assert list(zip(full["label"], full["report_year"])) == [("A", 2021), ("A", 2022), ("A", 2023),
+                                                             ("B", 2021), ("B", 2022), ("B", 2023)]
+    assert full["value"].dropna().tolist() == [1.0, 3.0, 2.0]
+    assert full["value"].isna().tolist() == [False, True, False, True, False, True]
+    assert full.loc[4, "value"] == 2.0 and full["report_year"].dtype == frame["report_year"].dtype
+    # Two rows of a series in one year are both kept (the chart sums or shows them).
+    twice = charts.with_year_gaps(pd.concat([frame, frame.iloc[[0]]]), "label", span=(2021, 2023))
+    assert len(twice) == 7 and (twice["label"].eq("A") & twice["report_year"].eq(2023)).sum() == 2

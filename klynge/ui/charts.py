@@ -78,6 +78,9 @@ def _member_type_scale() -> alt.Scale:
 CHART_TEXT = "#555867"
 
 
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # of the specs written as dicts
+
+
 def chart_config(legend_columns: int = 2, **settings) -> dict:
     """Vega-Lite `config` of every chart: the reader's number formats, and legends below the
     chart in rows that wrap instead of running off the edge, narrow enough for a phone;
@@ -172,9 +175,18 @@ def with_year_gaps(data: pd.DataFrame, series: str, year: str = "report_year",
     if data.empty:
         return data
     first, last = span or (int(data[year].min()), int(data[year].max()))
-    grid = pd.MultiIndex.from_product([list(dict.fromkeys(data[series])), range(first, last + 1)], names=[series, year])
-    full = grid.to_frame(index=False).merge(data, on=[series, year], how="left")
-    return full[list(data.columns)]
+    names = list(dict.fromkeys(data[series]))
+    grid = [(name, each) for name in names for each in range(first, last + 1)]
+    at = {key: position for position, key in enumerate(zip(data[series].tolist(), data[year].tolist()))}
+    if len(at) < len(data):  # a series with two rows in a year: a merge keeps every one
+        full = pd.DataFrame(grid, columns=[series, year]).merge(data, on=[series, year], how="left")
+        return full[list(data.columns)]
+    # Each row of the grid taken from `data` by its place (a missing year: an empty row), the
+    # same frame as the merge above gives, in a quarter of its time (Sammenlign draws nine).
+    full = data.reset_index(drop=True).reindex([at.get(key, -1) for key in grid]).reset_index(drop=True)
+    full[series] = pd.Series([name for name, _ in grid], dtype=data[series].dtype)
+    full[year] = pd.Series([each for _, each in grid], dtype=data[year].dtype)
+    return full
 
 
 def few_clusters(frame: pd.DataFrame, value: str | None = None) -> pd.DataFrame:

@@ -18,12 +18,14 @@ from klynge.metrics import MIN_PEERS
 from klynge.ui.charts import (
     _LINE_INVALID,
     CLUSTER_COLOURS,
+    LEGEND_ROW,
+    SCHEMA,
     _axis_format,
     _configure,
-    _finish,
     _level_scale,
     _value_axis,
     _value_scale,
+    chart_config,
     level_label_order,
     with_year_gaps,
 )
@@ -67,8 +69,18 @@ def default_comparison(counts: pd.DataFrame, peers: int = 3) -> pd.DataFrame:
     return ranked[ranked["level"] == ranked.iloc[0]["level"]].head(1 + peers)
 
 
-def _year_axis(**properties) -> alt.X:
-    return alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0, **properties))
+def _year_x() -> dict:
+    """The years axis of the line charts: one place per year, labels upright."""
+    return {"field": "report_year", "type": "ordinal", "title": t("chart.year"), "axis": {"labelAngle": 0}}
+
+
+def _value_y(unit: str) -> dict:
+    """A figure's value axis (`charts._value_axis` and `_value_scale`), for a spec written as a dict."""
+    y = {"field": "value", "type": "quantitative", "title": None,
+         "axis": {"format": _axis_format(unit), **({"tickMinStep": 1} if unit == "count" else {})}}
+    if unit == "percent":
+        y["scale"] = {"domain": [0, 1]}
+    return y
 
 
 def _spread(values: list[float], gap: float) -> list[float]:
@@ -83,28 +95,38 @@ def _spread(values: list[float], gap: float) -> list[float]:
     return placed
 
 
-def _line_layers(data: pd.DataFrame, labels: list[str], colours: list[str], dashes: list[list[int]], title: str,
-                 unit: str, legend: bool = False) -> tuple[alt.Chart, alt.Chart]:
-    """A line per `label` (a gap where a year has no value) and its points, with tooltips;
-    with `legend`, a legend of the lines below (colour and dash in one)."""
-    shown = alt.Legend(values=labels, symbolType="stroke", symbolStrokeWidth=2, labelLimit=220) if legend else None
-    scale = alt.Scale(domain=labels, range=colours)
-    base = alt.Chart(data).encode(
-        x=_year_axis(),
-        y=alt.Y("value:Q", title=None, axis=_value_axis(unit), scale=_value_scale(unit)),
-    )
-    lines = base.mark_line(invalid=_LINE_INVALID, strokeWidth=2).encode(
-        color=alt.Color("label:N", scale=scale, legend=shown),
-        strokeDash=alt.StrokeDash("label:N", scale=alt.Scale(domain=labels, range=dashes), legend=shown))
-    points = base.mark_point(filled=True, size=36, opacity=1).encode(
-        color=alt.Color("label:N", scale=scale, legend=None),
-        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("label:N", title=" "),
-                 alt.Tooltip("value:Q", title=title, format=_axis_format(unit)),
-                 alt.Tooltip("n:Q", title=t("chart.n_clusters"))])
-    return lines, points
+def _line_layers(labels: list[str], colours: list[str], dashes: list[list[int]], title: str, unit: str,
+                 legend: bool = False) -> list[dict]:
+    """A line per `label` of the dataset "lines" (a gap where a year has no value) and its
+    points, with tooltips; with `legend`, a legend of the lines below (colour and dash in one).
+
+    Written as Vega-Lite dicts, as `level_charts.level_distribution` is: Sammenlign draws nine
+    of these charts on each filter change, and Altair spent 15-20 ms building each."""
+    shown = {"values": labels, "symbolType": "stroke", "symbolStrokeWidth": 2, "labelLimit": 220} if legend else None
+    colour = {"field": "label", "type": "nominal", "legend": shown, "scale": {"domain": labels, "range": colours}}
+    x, y = _year_x(), _value_y(unit)
+    lines = {"data": {"name": "lines"}, "mark": {"type": "line", "invalid": _LINE_INVALID, "strokeWidth": 2},
+             "encoding": {"x": x, "y": y, "color": colour,
+                          "strokeDash": {"field": "label", "type": "nominal", "legend": shown,
+                                         "scale": {"domain": labels, "range": dashes}}}}
+    points = {"data": {"name": "lines"}, "mark": {"type": "point", "filled": True, "size": 36, "opacity": 1},
+              "encoding": {"x": x, "y": y, "color": {**colour, "legend": None},
+                           "tooltip": [{"field": "report_year", "type": "ordinal", "title": t("chart.year")},
+                                       {"field": "label", "type": "nominal", "title": " "},
+                                       {"field": "value", "type": "quantitative", "title": title, "format": _axis_format(unit)},
+                                       {"field": "n", "type": "quantitative", "title": t("chart.n_clusters")}]}}
+    return [lines, points]
 
 
-def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> alt.LayerChart:
+def _line_chart(layers: list[dict], datasets: dict[str, pd.DataFrame], legend_entries: int = 0, kind: str = "lines") -> dict:
+    """The spec of a chart of `layers`, `LINE_HEIGHT` of plot (and a row more per row of its
+    legend, as `charts._finish` gives them)."""
+    rows = -(-legend_entries // 2) + 1 if legend_entries else 0
+    return {"$schema": SCHEMA, "config": chart_config(), "layer": layers, "height": LINE_HEIGHT + LEGEND_ROW * rows,
+            "usermeta": {"klynge": {"chart": kind}}, "datasets": datasets}
+
+
+def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> dict:
     """One cluster's figure over the years (solid, in the first cluster colour) beside the
     median of its level (dashed grey), in half the page under a heading that names the
     figure (so no axis title). `frame` has `report_year`, `series` ('cluster' or 'median'),
@@ -115,9 +137,9 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> a
     data = with_year_gaps(data[data["value"].notna()], "label",
                           span=(int(frame["report_year"].min()), int(frame["report_year"].max())))
     labels = [names["cluster"], names["median"]]
-    lines, points = _line_layers(data, labels, [CLUSTER_COLOURS[0], PROFILE_MEDIAN_GREY], [SOLID, PROFILE_MEDIAN_DASH],
-                                 title, unit, legend=True)
-    return _finish(alt.layer(lines, points), 2, len(labels), height=LINE_HEIGHT)
+    layers = _line_layers(labels, [CLUSTER_COLOURS[0], PROFILE_MEDIAN_GREY], [SOLID, PROFILE_MEDIAN_DASH], title, unit,
+                          legend=True)
+    return _line_chart(layers, {"lines": data}, len(labels), "cluster_vs_median")
 
 
 def cluster_colours(clusters: Sequence[str]) -> list[str]:
@@ -125,7 +147,7 @@ def cluster_colours(clusters: Sequence[str]) -> list[str]:
     return [CLUSTER_COLOURS[index % len(CLUSTER_COLOURS)] for index in range(len(clusters))]
 
 
-def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence[str]) -> alt.LayerChart:
+def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence[str]) -> dict:
     """Clusters (solid, in `CLUSTER_COLOURS` by their place in `clusters`, so the same on
     every chart of the page) beside the medians of their levels (dashed greys, each labelled
     at its line's end: no legend; the page has one, `cluster_legend`). `frame` has
@@ -141,14 +163,18 @@ def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence
     labels = [*clusters, *median_label.values()]
     colours = [*cluster_colours(clusters), *(MEDIAN_GREYS.get(code, MEDIAN_GREYS["utenfor"]) for code in levels)]
     dashes = [*([SOLID] * len(clusters)), *(MEDIAN_DASHES.get(code, MEDIAN_DASHES["utenfor"]) for code in levels)]
-    lines, points = _line_layers(data, labels, colours, dashes, title, unit)
-    layers = [lines, points]
+    layers = _line_layers(labels, colours, dashes, title, unit)
+    datasets = {"lines": data}
     ends = _median_ends(data, list(median_label.values()))
     if not ends.empty:
-        layers.append(alt.Chart(ends).mark_text(align="left", baseline="middle", dx=7, fontSize=11).encode(
-            x=_year_axis(), y=alt.Y("label_y:Q"), text=alt.Text("label:N"),
-            color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None)))
-    return _finish(alt.layer(*layers), height=LINE_HEIGHT)
+        datasets["ends"] = ends
+        layers.append({"data": {"name": "ends"},
+                       "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 7, "fontSize": 11},
+                       "encoding": {"x": _year_x(), "y": {"field": "label_y", "type": "quantitative"},
+                                    "text": {"field": "label", "type": "nominal"},
+                                    "color": {"field": "label", "type": "nominal", "legend": None,
+                                              "scale": {"domain": labels, "range": colours}}}})
+    return _line_chart(layers, datasets, kind="compare_lines")
 
 
 def _median_ends(data: pd.DataFrame, labels: list[str]) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import streamlit as st
 from klynge import metrics
 from klynge.ui import components
 from klynge.ui import format as fmt
-from klynge.ui.charts import LEVEL_COLOURS, _axis_format, chart_config
+from klynge.ui.charts import LEVEL_COLOURS, SCHEMA, _axis_format, chart_config
 from klynge.ui.drawing import draw
 from klynge.ui.kept import keep
 from klynge.ui.texts import figure_label, level_label, t
@@ -37,7 +37,6 @@ _RESOLUTION = 1 / 40
 MEDIAN_COLOUR = "#1a1a1a"
 # What the chart is, for tests and tools (Vega-Lite's `usermeta`, ignored by the renderer).
 KIND = "level_distribution"
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 @dataclass(frozen=True)
