@@ -5,6 +5,8 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
+from collections import Counter
+
 import math
 
 import pandas as pd
@@ -125,15 +127,26 @@ def _per_level_year(frame: pd.DataFrame, lookup) -> pd.Series:
 
 def key_figures(derived: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per level: each key figure in `year`, the year before, and the change (from per-level
-    sums with their derived figures, as `with_derived` gives them)."""
-    rows = []
+    sums with their derived figures, as `with_derived` gives them). A level with no row in a
+    year has None there; a row whose figure is empty counts it as 0, as a sum does.
+
+    One pass over the rows of the two years (a few per level), not a filter per level and
+    year: the overview asks for these on every filter change."""
     levels = sorted(set(derived["level"]) if not derived.empty else (), key=level_order)
+    sums: dict[tuple[str, int], list[float]] = {}
+    wanted = derived.loc[derived["report_year"].isin((year, year - 1)), ["level", "report_year", *KEY_FIGURES]] \
+        if not derived.empty else derived
+    for level, report_year, *values in wanted.itertuples(index=False, name=None):
+        total = sums.setdefault((level, int(report_year)), [0.0] * len(KEY_FIGURES))
+        for index, value in enumerate(values):
+            if value is not None and value == value:  # NaN is skipped, as a sum skips it
+                total[index] += float(value)
+    rows = []
     for level in levels:
-        this = derived[(derived["level"] == level) & (derived["report_year"] == year)]
-        before = derived[(derived["level"] == level) & (derived["report_year"] == year - 1)]
-        for figure in KEY_FIGURES:
-            value = float(this[figure].sum()) if not this.empty else None
-            previous = float(before[figure].sum()) if not before.empty else None
+        this, before = sums.get((level, year)), sums.get((level, year - 1))
+        for index, figure in enumerate(KEY_FIGURES):
+            value = this[index] if this is not None else None
+            previous = before[index] if before is not None else None
             change = value - previous if value is not None and previous is not None else None
             rows.append((level, figure, value, previous, change))
     return pd.DataFrame(rows, columns=["level", "figure", "value", "previous", "change"])
@@ -147,15 +160,21 @@ def level_moves(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     counts only with a report in both years; "outside the programme" is no level to move to.
     `reports` has `cluster_id`, `report_year` and `level` for both years, at every level."""
     rank = {code: index for index, code in enumerate(LEVEL_CODES)}
-    before = reports.loc[reports["report_year"] == year - 1].set_index("cluster_id")["level"]
-    after = reports.loc[reports["report_year"] == year].set_index("cluster_id")["level"]
-    both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
-    higher = both["after"].map(rank) > both["before"].map(rank)  # missing ranks compare as False
-    moves = both[higher]
-    return pd.DataFrame({
-        "moved_up": moves.groupby("before").size(),
-        "moved_in": moves.groupby("after").size(),
-    }).reindex(LEVEL_CODES).fillna(0).astype(int).rename_axis("level")
+    before, after = {}, {}
+    for cluster_id, report_year, level in reports[["cluster_id", "report_year", "level"]].itertuples(index=False, name=None):
+        if report_year == year - 1:
+            before[cluster_id] = level
+        elif report_year == year:
+            after[cluster_id] = level
+    moved_up, moved_in = Counter(), Counter()
+    for cluster_id, level in after.items():
+        earlier = before.get(cluster_id)
+        if earlier in rank and level in rank and rank[level] > rank[earlier]:
+            moved_up[earlier] += 1
+            moved_in[level] += 1
+    return pd.DataFrame({"moved_up": [moved_up[code] for code in LEVEL_CODES],
+                         "moved_in": [moved_in[code] for code in LEVEL_CODES]},
+                        index=pd.Index(LEVEL_CODES, name="level"))
 
 
 def totals(summary: pd.DataFrame) -> pd.DataFrame:

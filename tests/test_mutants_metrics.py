@@ -259,3 +259,20 @@ def test_level_medians_of_three_peers_and_of_two():
     medians = metrics.level_medians(reports, ["members_total"]).set_index("level")
     assert (medians.loc["arena", "members_total"], medians.loc["arena", "n_members_total"]) == (20, 3)
     assert math.isnan(medians.loc["moden", "members_total"]) and medians.loc["moden", "n_members_total"] == 2
+
+
+def test_level_moves_count_only_promotions_between_programme_levels():
+    """Worked by hand: c1 and c7 move Arena -> Arena Pro, c2 Tidligfase -> Moden (two steps at
+    once); c3 moves down, c4 comes in from outside, c6 leaves it, c8 stays, c5 reports one
+    year only."""
+    moves = [("c1", "arena", "arena_pro"), ("c2", "tidligfase", "moden"), ("c3", "arena_pro", "arena"),
+             ("c4", "utenfor", "arena"), ("c5", None, "arena"), ("c6", "arena", "utenfor"), ("c7", "arena", "arena_pro"),
+             ("c8", "moden", "moden")]
+    rows = [(cluster, year, level) for cluster, before, after in moves
+            for year, level in ((2023, before), (2024, after)) if level is not None]
+    reports = pd.DataFrame(rows, columns=["cluster_id", "report_year", "level"])
+    moved = metrics.level_moves(reports, 2024)
+    assert list(moved.index) == ["tidligfase", "arena", "arena_pro", "moden"] and moved.index.name == "level"
+    assert moved["moved_up"].tolist() == [1, 2, 0, 0]
+    assert moved["moved_in"].tolist() == [0, 0, 2, 1]
+    assert metrics.level_moves(reports, 2030)["moved_up"].tolist() == [0, 0, 0, 0]
