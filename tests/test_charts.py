@@ -18,8 +18,17 @@ from tests import test_chart_specs as check
 ROW = charts.LEGEND_ROW
 
 
-def _height(chart: alt.TopLevelMixin) -> int:
-    return chart.to_dict()["height"]
+def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+    """The chart's Vega-Lite spec with its data as records: an Altair chart's own, or a spec
+    written as a dict (its frames under `datasets`, as records, empty cells None)."""
+    if not isinstance(chart, dict):
+        return chart.to_dict()
+    return {**chart, "datasets": {name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+                                  for name, frame in chart.get("datasets", {}).items()}}
+
+
+def _height(chart: alt.TopLevelMixin | dict) -> int:
+    return _spec(chart)["height"]
 
 
 def test_level_charts_make_room_for_their_legend_by_how_many_stand_side_by_side():
@@ -41,9 +50,9 @@ def _trend_frame(points: dict[str, dict[int, float]], clusters: dict[tuple[str, 
     return pd.DataFrame(rows)
 
 
-def _drawn(chart: alt.TopLevelMixin) -> tuple[dict, list[dict]]:
+def _drawn(chart: alt.TopLevelMixin | dict) -> tuple[dict, list[dict]]:
     """The spec and the records of its (one) dataset."""
-    spec = chart.to_dict()
+    spec = _spec(chart)
     (records,) = spec["datasets"].values()
     return spec, records
 
@@ -85,7 +94,7 @@ def test_count_axes_have_whole_ticks_and_decimals_lose_their_trailing_zeros():
     frame = _trend_frame({"arena": {2022: 1, 2023: 2}, "moden": {2022: 0, 2023: 2}})
     for chart in (charts.level_trend(frame, "value", "Klynger"), charts.level_year_bars(frame, "value", "Klynger"),
                   charts.level_bars(frame[frame["report_year"] == 2023], "value", "Klynger")):
-        spec = chart.to_dict()
+        spec = _spec(chart)
         assert check.integer_axis_problems(spec) == []
         axes = [layer["encoding"][name]["axis"] for layer in spec.get("layer", [spec])
                 for name in ("x", "y") if spec.get("layer", [spec])[0]["encoding"][name]["type"] == "quantitative"]
@@ -100,11 +109,11 @@ def test_count_axes_have_whole_ticks_and_decimals_lose_their_trailing_zeros():
 
 def test_a_share_is_drawn_from_0_to_100_percent():
     frame = _trend_frame({"arena": {2022: 0.2, 2023: 0.3}})
-    spec = charts.level_trend(frame, "value", "Andel kvinner", "percent").to_dict()
+    spec = _spec(charts.level_trend(frame, "value", "Andel kvinner", "percent"))
     y = spec["layer"][0]["encoding"]["y"]
     assert y["scale"]["domain"] == [0, 1] and y["axis"]["format"] == ".0%" and "tickMinStep" not in y["axis"]
     # A shared scale still wins.
-    assert charts.level_trend(frame, "value", "Andel", "percent", y_domain=[0, 0.5]).to_dict()["layer"][0]["encoding"]["y"][
+    assert _spec(charts.level_trend(frame, "value", "Andel", "percent", y_domain=[0, 0.5]))["layer"][0]["encoding"]["y"][
         "scale"]["domain"] == [0, 0.5]
 
 
@@ -159,14 +168,14 @@ def test_level_names_never_collide_on_a_phone():
 def test_legends_list_every_level_and_fit_a_phone():
     frame = _trend_frame({code: {2022: 1, 2023: 2} for code in ("tidligfase", "arena", "arena_pro", "moden", "utenfor")})
     for beside in (1, 2, 3):
-        spec = charts.level_trend(frame, "value", "Medlemmer", beside=beside).to_dict()
+        spec = _spec(charts.level_trend(frame, "value", "Medlemmer", beside=beside))
         assert check.legend_problems(spec) == []
         assert spec["layer"][0]["encoding"]["color"]["legend"]["values"] == charts.level_label_order()
     # The check finds a legend that leaves a level out, or runs wider than a phone.
-    spec = charts.level_trend(frame, "value", "Medlemmer").to_dict()
+    spec = _spec(charts.level_trend(frame, "value", "Medlemmer"))
     spec["layer"][0]["encoding"]["color"]["legend"]["values"] = ["Arena"]
     assert "leave out" in check.legend_problems(spec)[0]
-    wide = charts.level_trend(frame, "value", "Medlemmer").to_dict()
+    wide = _spec(charts.level_trend(frame, "value", "Medlemmer"))
     wide["config"]["legend"]["columns"] = 5
     assert "more than a phone" in check.legend_problems(wide)[0]
 
@@ -174,7 +183,7 @@ def test_legends_list_every_level_and_fit_a_phone():
 def test_figures_of_fewer_than_three_clusters_are_hollow_with_n_and_a_note():
     frame = _trend_frame({"tidligfase": {2022: 0.5, 2023: 1.0}, "arena": {2022: 0.4, 2023: 0.45}},
                          clusters={("tidligfase", 2022): 2, ("tidligfase", 2023): 1, ("arena", 2022): 8, ("arena", 2023): 9})
-    spec = charts.level_trend(frame, "value", "Andel", "percent").to_dict()
+    spec = _spec(charts.level_trend(frame, "value", "Andel", "percent"))
     points = spec["layer"][1]
     fill = points["encoding"]["fill"]
     assert fill["condition"]["value"] == "white" and f"< {metrics.MIN_PEERS}" in fill["condition"]["test"]
@@ -185,7 +194,7 @@ def test_figures_of_fewer_than_three_clusters_are_hollow_with_n_and_a_note():
     # The count of clusters itself is no figure "of too few".
     assert charts.few_clusters_note(frame.assign(value=frame["clusters"]), "clusters") is None
     # Without counts, every point is filled.
-    assert "condition" not in charts.level_trend(frame.drop(columns="clusters"), "value", "Andel").to_dict()["layer"][1][
+    assert "condition" not in _spec(charts.level_trend(frame.drop(columns="clusters"), "value", "Andel"))["layer"][1][
         "encoding"]["fill"]
 
 

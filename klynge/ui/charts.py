@@ -65,8 +65,13 @@ _LINE_INVALID = "break-paths-show-domains"
 
 
 def _level_scale() -> alt.Scale:
+    return alt.Scale(**_level_scale_dict())
+
+
+def _level_scale_dict() -> dict:
+    """Every level's colour, in the programme's order (the same on every chart)."""
     codes = [*LEVEL_CODES, OUTSIDE_LEVEL]
-    return alt.Scale(domain=[level_label(c) for c in codes], range=[LEVEL_COLOURS[c] for c in codes])
+    return {"domain": [level_label(c) for c in codes], "range": [LEVEL_COLOURS[c] for c in codes]}
 
 
 def _member_type_scale() -> alt.Scale:
@@ -237,8 +242,18 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     return _finish(chart, height=_bars_height(data["level_label"].nunique()))
 
 
+def _value_encoding(field: str, title: str | None, unit: str, y_domain: list[float] | None = None) -> dict:
+    """A figure's value axis and scale (`_value_axis`, `_value_scale`) for a spec written as a dict."""
+    encoding = {"field": field, "type": "quantitative", "title": title,
+                "axis": {"format": _axis_format(unit), **({"tickMinStep": 1} if unit == "count" else {})}}
+    domain = y_domain or ([0, 1] if unit == "percent" else None)
+    if domain:
+        encoding["scale"] = {"domain": domain}
+    return encoding
+
+
 def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
-                y_domain: list[float] | None = None) -> alt.Chart:
+                y_domain: list[float] | None = None) -> dict:
     """One line per level over the years. `frame` has `report_year`, `level` and `value`.
     `y_domain`: the value axis, when charts side by side must share one scale. `beside`: how
     many charts share the page's width. Side by side, each stands under a
@@ -246,27 +261,39 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
 
     A year a level has no figure for is a gap in its line; a figure that rests on fewer
     than `MIN_PEERS` clusters (when `frame` has `clusters`) is a hollow point, with n in
-    the tooltip (see `few_clusters_note` for the page's note)."""
+    the tooltip (see `few_clusters_note` for the page's note).
+
+    Written as a Vega-Lite dict (as `level_charts.level_distribution` is): the overview and
+    every "over the years" section draw one on each filter change, and Altair spent 20-25 ms
+    building each."""
     narrow = beside > 1
     # n: the clusters a level's figure rests on (per-level sums have it), in the tooltip.
     counted = ["clusters"] if "clusters" in frame and value != "clusters" else []
     data = _with_level_labels(frame, "report_year", value, *counted)
     data = with_year_gaps(data[data[value].notna()], "level_label")
-    base = alt.Chart(data).encode(
-        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{value}:Q", title=None if narrow else title, axis=_value_axis(unit), scale=_value_scale(unit, y_domain)),
-        color=_level_colour(data),
-    )
-    line = base.mark_line(invalid=_LINE_INVALID)
-    points = base.mark_point(filled=False, size=50, strokeWidth=2, opacity=1).encode(
-        fill=_few_hollow(alt.Fill("level_label:N", scale=_level_scale(), legend=None)) if counted else
-        alt.Fill("level_label:N", scale=_level_scale(), legend=None),
-        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
-                 alt.Tooltip("level_label:N", title=t("chart.level")),
-                 alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit)),
-                 *[alt.Tooltip("clusters:Q", title=t("chart.n_clusters")) for _ in counted]],
-    )
-    return _finish(alt.layer(line, points), _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
+    present = [label for label in level_label_order() if label in set(data["level_label"])]
+    colour = {"field": "level_label", "type": "nominal", "title": t("chart.level"), "legend": {"values": present},
+              "scale": _level_scale_dict()}
+    fill = {"field": "level_label", "type": "nominal", "legend": None, "scale": _level_scale_dict()}
+    if counted:
+        fill["condition"] = {"test": f"datum.clusters != null && datum.clusters < {MIN_PEERS}", "value": "white"}
+    x = {"field": "report_year", "type": "ordinal", "title": t("chart.year"), "axis": {"labelAngle": 0}}
+    y = _value_encoding(value, None if narrow else title, unit, y_domain)
+    tooltip = [{"field": "report_year", "type": "ordinal", "title": t("chart.year")},
+               {"field": "level_label", "type": "nominal", "title": t("chart.level")},
+               {"field": value, "type": "quantitative", "title": title, "format": _axis_format(unit)},
+               *[{"field": "clusters", "type": "quantitative", "title": t("chart.n_clusters")} for _ in counted]]
+    layers = [
+        {"data": {"name": "levels"}, "mark": {"type": "line", "invalid": _LINE_INVALID},
+         "encoding": {"x": x, "y": y, "color": colour}},
+        {"data": {"name": "levels"}, "mark": {"type": "point", "filled": False, "size": 50, "strokeWidth": 2, "opacity": 1},
+         "encoding": {"x": x, "y": y, "color": colour, "fill": fill, "tooltip": tooltip}},
+    ]
+    columns = _LEGEND_COLUMNS.get(beside, 1)
+    entries = data["level_label"].nunique()
+    rows = -(-entries // columns) + 1 if entries else 0
+    return {"$schema": SCHEMA, "config": chart_config(columns), "layer": layers, "height": HEIGHT + LEGEND_ROW * rows,
+            "usermeta": {"klynge": {"chart": "level_trend"}}, "datasets": {"levels": data}}
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
