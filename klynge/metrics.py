@@ -183,7 +183,10 @@ def totals(summary: pd.DataFrame) -> pd.DataFrame:
         return summary
     # Every column but the level as numbers: PostgreSQL's sums of integers arrive as Decimals
     # (an object column), which `sum(numeric_only=True)` would drop.
-    numbers = summary.drop(columns=["level"]).apply(pd.to_numeric, errors="coerce")
+    numbers = summary.drop(columns=["level"])
+    # (only the columns that are not numbers already: a conversion per column costs 1-2 ms)
+    numbers = numbers.assign(**{name: pd.to_numeric(numbers[name], errors="coerce") for name in numbers
+                                if not pd.api.types.is_numeric_dtype(numbers[name])})
     return numbers.groupby("report_year", as_index=False).sum(min_count=1).assign(level="alle")
 
 
