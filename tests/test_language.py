@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -14,10 +15,10 @@ from klynge import queries
 from klynge.store.engine import make_engine
 from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
-from klynge.ui.components import LINK_COLUMN
+from klynge.ui.components import LINK_COLUMN, sections_key
 from klynge.ui.pages import PAGES
 from tests.conftest import REPO_ROOT
-from tests.test_pages import DASHBOARD, demo_url  # noqa: F401 - the fixture is shared
+from tests.test_pages import DASHBOARD, demo_url, section_labels  # noqa: F401 - the fixture is shared
 
 CODE = [REPO_ROOT / "dashboard.py", *sorted((REPO_ROOT / "pages").glob("*.py")), *sorted((REPO_ROOT / "klynge" / "ui").glob("*.py"))]
 
@@ -127,7 +128,13 @@ def test_no_page_shows_a_text_that_is_not_in_its_catalogue(page, language, demo_
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     catalogue = Catalogue(EN if language == "en" else NB, data)
-    unknown = [text for text in shown_texts(at) if not catalogue.knows(text)]
+    texts = shown_texts(at)
+    for label in section_labels(at)[1:]:  # each section (tab) of the page, drawn when opened
+        at.session_state[sections_key(Path(page).stem)] = label
+        at.run()
+        assert not at.exception, (label, [e.value for e in at.exception])
+        texts += shown_texts(at)
+    unknown = [text for text in texts if not catalogue.knows(text)]
     assert unknown == []
 
 

@@ -36,7 +36,7 @@ CHARTS_PER_PAGE: dict[str, int | dict[str, int]] = {
     "pages/sammenlign.py": 10,  # the largest cluster and its peers (mature: no leverage) until some are chosen: the legend and nine figures
     "pages/kvalifisering.py": 0,
     "pages/datakvalitet.py": 0,
-    "pages/ordliste.py": 0,
+    "pages/ordliste.py": {"indicators": 0, "terms": 0, "rules": 0},
 }
 
 

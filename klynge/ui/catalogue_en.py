@@ -161,6 +161,9 @@ EN: dict[str, str] = {
     "overview.clusters_file": "clusters {year}",
     # Medlemmer
     "members.caption": "Members by type as the clusters reported them for {year}.",
+    "tab.indicators": "The indicators",
+    "tab.terms": "The terms",
+    "tab.rules": "The programme's rules",
     "tab.trend": "The trend",
     "tab.clusters": "The clusters",
     "tab.levels": "Level by level",

@@ -161,6 +161,9 @@ NB: dict[str, str] = {
     "overview.clusters_file": "klynger {year}",
     # Medlemmer
     "members.caption": "Medlemmer etter type slik klyngene rapporterte dem for {year}.",
+    "tab.indicators": "Indikatorene",
+    "tab.terms": "Begrepene",
+    "tab.rules": "Programmets regler",
     "tab.trend": "Utviklingen",
     "tab.clusters": "Klyngene",
     "tab.levels": "Nivå for nivå",
