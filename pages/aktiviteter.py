@@ -7,7 +7,7 @@ from klynge import metrics
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
-from klynge.ui.level_charts import Figure, show_comparison
+from klynge.ui.level_charts import Figure, show_comparison, show_year_bars
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -27,14 +27,7 @@ if sections["years"].open:
     with sections["years"]:
         summary = require_rows(data.summary_with_derived(flt))  # per level and year
         st.caption(t("activities.caption"))
-        left, right = st.columns(2)
-        with left:
-            components.indicator_heading("activities_organised")
-            draw(charts.level_year_bars, summary, "activities_organised", figure_label("activities_organised"), beside=2)
-        with right:
-            components.indicator_heading("activities_unique_participants")
-            draw(charts.level_year_bars, summary, "activities_unique_participants", figure_label("activities_unique_participants"),
-                 beside=2)
+        show_year_bars(summary, [Figure("activities_organised"), Figure("activities_unique_participants")])
 
         st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
         draw(charts.level_trend, summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio")

@@ -9,7 +9,7 @@ from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
-from klynge.ui.level_charts import Figure, show_comparison
+from klynge.ui.level_charts import Figure, show_comparison, show_year_bars
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, source_text, t
 
@@ -46,13 +46,7 @@ if sections["years"].open:
     with sections["years"]:
         summary = require_rows(data.summary_with_derived(flt))  # per level and year
         st.caption(t("funding.caption"))
-        left, right = st.columns(2)
-        with left:
-            components.indicator_heading("funding_national_mnok", " (MNOK)")
-            draw(charts.level_year_bars, summary, "funding_national_mnok", t("unit.mnok"), "mnok", beside=2)
-        with right:
-            components.indicator_heading("funding_eu_mnok", " (MNOK)")
-            draw(charts.level_year_bars, summary, "funding_eu_mnok", t("unit.mnok"), "mnok", beside=2)
+        show_year_bars(summary, [Figure("funding_national_mnok", "mnok"), Figure("funding_eu_mnok", "mnok")])
 
 if sections["leverage"].open:
     with sections["leverage"]:

@@ -11,7 +11,7 @@ from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
-from klynge.ui.level_charts import Figure, show_comparison
+from klynge.ui.level_charts import Figure, show_comparison, show_year_bars
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
@@ -51,13 +51,7 @@ if sections["years"].open:
         components.indicator_heading("international_activities_new")
         draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
 
-        left, right = st.columns(2)
-        with left:
-            components.indicator_heading("intl_projects")
-            draw(charts.level_year_bars, summary, "intl_projects", figure_label("intl_projects"), beside=2)
-        with right:
-            components.indicator_heading("with_international_partners")
-            draw(charts.level_year_bars, summary, "with_international_partners", figure_label("with_international_partners"), beside=2)
+        show_year_bars(summary, [Figure("intl_projects"), Figure("with_international_partners")])
         components.indicator_heading("international_cluster_collaborations")
         draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
         charts.note_few_clusters(summary, "international_cluster_collaborations")

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import components
+from klynge.ui import charts, components
 from klynge.ui import format as fmt
 from klynge.ui.charts import LEVEL_COLOURS, SCHEMA, _axis_format, chart_config
 from klynge.ui.drawing import draw
@@ -195,6 +195,16 @@ def _median_cell(row, unit: str) -> str:
         return t("levels.too_few_cell", n=fmt.integer(row.n))
     text = value_text(row.median, unit)
     return text if row.n == row.clusters else t("levels.median_of", value=text, n=fmt.integer(row.n))
+
+
+def show_year_bars(summary: pd.DataFrame, figures: list[Figure]) -> None:
+    """Each figure's sums per level and year (`summary`) as bars stacked by level, each under
+    its heading, side by side (one under the other on a phone)."""
+    for place, figure in zip(st.columns(len(figures)), figures):
+        with place:
+            components.indicator_heading(figure.key, " (MNOK)" if figure.unit == "mnok" else "")
+            title = t("unit.mnok") if figure.unit == "mnok" else figure_label(figure.key)
+            draw(charts.level_year_bars, summary, figure.key, title, figure.unit, beside=len(figures))
 
 
 def show_comparison(reports: pd.DataFrame, figures: list[Figure], year: int, topic: str, note: str | None = None) -> None:
