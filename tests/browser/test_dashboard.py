@@ -149,23 +149,28 @@ def test_english_stays_when_a_filter_changes(page, demo_server):
     assert parse_qs(urlsplit(page.url).query).get("lang") == ["en"]
 
 
+def charts_drawn(page, count: int) -> None:
+    """Wait until the main area holds `count` charts, each drawn."""
+    page.wait_for_function("count => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart]').length "
+                           "=== count", arg=count, timeout=TIMEOUT_MS)
+    wait_for_charts(page)
+
+
 def test_a_section_draws_when_opened_and_stays_open_in_the_other_language(page, demo_server):
     """Aktiviteter opens on its levels (two distributions); "over the years" draws its three
     charts when clicked; the language switch keeps that section open, in English."""
     activities = next(spec for spec in PAGES if spec.url_path == "aktiviteter")
     charts = page.locator("[data-testid=stMain] [data-testid=stVegaLiteChart]")
     open_app(page, page_url(demo_server.url, activities))
-    wait_for_charts(page)
+    charts_drawn(page, 2)  # (the elements can still be arriving when the script has run)
     assert section_labels(page) == [TEXTS["tab.levels"], TEXTS["tab.years"], TEXTS["tab.ranking"]]
-    assert charts.count() == 2
     open_section(page, TEXTS["tab.years"])
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] [data-testid=stVegaLiteChart]').length === 3",
-                           timeout=TIMEOUT_MS)
+    charts_drawn(page, 3)
     english = CATALOGUES["en"]
     page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
     page.locator("[data-testid=stMain] h1", has_text=english["page.activities"]).wait_for()
     wait_for_app(page, settle_ms=300)
-    wait_for_charts(page)
+    charts_drawn(page, 3)
     assert section_labels(page) == [english["tab.levels"], english["tab.years"], english["tab.ranking"]]
     selected = page.locator("[data-testid=stMain] [role=tab][aria-selected=true]")
     assert selected.inner_text().strip() == english["tab.years"]
