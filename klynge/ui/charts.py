@@ -106,13 +106,19 @@ def _configure(chart: alt.TopLevelMixin, legend_columns: int = 2, **settings) ->
     return chart
 
 
+def legend_height(height: int, legend_entries: int, legend_columns: int = 2) -> int:
+    """A chart's height: `height` of plot, and a row more for each row of a legend below it
+    (with its title)."""
+    rows = -(-legend_entries // legend_columns) + 1 if legend_entries else 0
+    return height + LEGEND_ROW * rows
+
+
 def _finish(chart: alt.TopLevelMixin, legend_columns: int = 2, legend_entries: int = 0,
             height: int = HEIGHT) -> alt.TopLevelMixin:
     """The chart's height and configuration. Streamlit fits a chart with its legend into its
     height, so a legend below the chart gets rows of its own on top of `height`: the plot
     keeps its size whatever the legend's length."""
-    rows = -(-legend_entries // legend_columns) + 1 if legend_entries else 0  # + its title
-    chart.height = height + LEGEND_ROW * rows
+    chart.height = legend_height(height, legend_entries, legend_columns)
     return _configure(chart, legend_columns)
 
 
@@ -242,6 +248,11 @@ def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count")
     return _finish(chart, height=_bars_height(data["level_label"].nunique()))
 
 
+def _year_encoding() -> dict:
+    """The years of a line chart, one place per year, labels upright (a spec written as a dict)."""
+    return {"field": "report_year", "type": "ordinal", "title": t("chart.year"), "axis": {"labelAngle": 0}}
+
+
 def _value_encoding(field: str, title: str | None, unit: str, y_domain: list[float] | None = None) -> dict:
     """A figure's value axis and scale (`_value_axis`, `_value_scale`) for a spec written as a dict."""
     encoding = {"field": field, "type": "quantitative", "title": title,
@@ -277,7 +288,7 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     fill = {"field": "level_label", "type": "nominal", "legend": None, "scale": _level_scale_dict()}
     if counted:
         fill["condition"] = {"test": f"datum.clusters != null && datum.clusters < {MIN_PEERS}", "value": "white"}
-    x = {"field": "report_year", "type": "ordinal", "title": t("chart.year"), "axis": {"labelAngle": 0}}
+    x = _year_encoding()
     y = _value_encoding(value, None if narrow else title, unit, y_domain)
     tooltip = [{"field": "report_year", "type": "ordinal", "title": t("chart.year")},
                {"field": "level_label", "type": "nominal", "title": t("chart.level")},
@@ -290,9 +301,8 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
          "encoding": {"x": x, "y": y, "color": colour, "fill": fill, "tooltip": tooltip}},
     ]
     columns = _LEGEND_COLUMNS.get(beside, 1)
-    entries = data["level_label"].nunique()
-    rows = -(-entries // columns) + 1 if entries else 0
-    return {"$schema": SCHEMA, "config": chart_config(columns), "layer": layers, "height": HEIGHT + LEGEND_ROW * rows,
+    height = legend_height(HEIGHT, data["level_label"].nunique(), columns)
+    return {"$schema": SCHEMA, "config": chart_config(columns), "layer": layers, "height": height,
             "usermeta": {"klynge": {"chart": "level_trend"}}, "datasets": {"levels": data}}
 
 

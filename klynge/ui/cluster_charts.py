@@ -18,14 +18,16 @@ from klynge.metrics import MIN_PEERS
 from klynge.ui.charts import (
     _LINE_INVALID,
     CLUSTER_COLOURS,
-    LEGEND_ROW,
     SCHEMA,
     _axis_format,
     _configure,
     _level_scale,
     _value_axis,
+    _value_encoding,
     _value_scale,
+    _year_encoding,
     chart_config,
+    legend_height,
     level_label_order,
     with_year_gaps,
 )
@@ -69,20 +71,6 @@ def default_comparison(counts: pd.DataFrame, peers: int = 3) -> pd.DataFrame:
     return ranked[ranked["level"] == ranked.iloc[0]["level"]].head(1 + peers)
 
 
-def _year_x() -> dict:
-    """The years axis of the line charts: one place per year, labels upright."""
-    return {"field": "report_year", "type": "ordinal", "title": t("chart.year"), "axis": {"labelAngle": 0}}
-
-
-def _value_y(unit: str) -> dict:
-    """A figure's value axis (`charts._value_axis` and `_value_scale`), for a spec written as a dict."""
-    y = {"field": "value", "type": "quantitative", "title": None,
-         "axis": {"format": _axis_format(unit), **({"tickMinStep": 1} if unit == "count" else {})}}
-    if unit == "percent":
-        y["scale"] = {"domain": [0, 1]}
-    return y
-
-
 def _spread(values: list[float], gap: float) -> list[float]:
     """Positions for labels beside `values`: each as near its value as it can be, at least
     `gap` above the one below it (labels that would overlap are pushed up)."""
@@ -104,7 +92,7 @@ def _line_layers(labels: list[str], colours: list[str], dashes: list[list[int]],
     of these charts on each filter change, and Altair spent 15-20 ms building each."""
     shown = {"values": labels, "symbolType": "stroke", "symbolStrokeWidth": 2, "labelLimit": 220} if legend else None
     colour = {"field": "label", "type": "nominal", "legend": shown, "scale": {"domain": labels, "range": colours}}
-    x, y = _year_x(), _value_y(unit)
+    x, y = _year_encoding(), _value_encoding("value", None, unit)
     lines = {"data": {"name": "lines"}, "mark": {"type": "line", "invalid": _LINE_INVALID, "strokeWidth": 2},
              "encoding": {"x": x, "y": y, "color": colour,
                           "strokeDash": {"field": "label", "type": "nominal", "legend": shown,
@@ -121,8 +109,7 @@ def _line_layers(labels: list[str], colours: list[str], dashes: list[list[int]],
 def _line_chart(layers: list[dict], datasets: dict[str, pd.DataFrame], legend_entries: int = 0, kind: str = "lines") -> dict:
     """The spec of a chart of `layers`, `LINE_HEIGHT` of plot (and a row more per row of its
     legend, as `charts._finish` gives them)."""
-    rows = -(-legend_entries // 2) + 1 if legend_entries else 0
-    return {"$schema": SCHEMA, "config": chart_config(), "layer": layers, "height": LINE_HEIGHT + LEGEND_ROW * rows,
+    return {"$schema": SCHEMA, "config": chart_config(), "layer": layers, "height": legend_height(LINE_HEIGHT, legend_entries),
             "usermeta": {"klynge": {"chart": kind}}, "datasets": datasets}
 
 
@@ -170,7 +157,7 @@ def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence
         datasets["ends"] = ends
         layers.append({"data": {"name": "ends"},
                        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 7, "fontSize": 11},
-                       "encoding": {"x": _year_x(), "y": {"field": "label_y", "type": "quantitative"},
+                       "encoding": {"x": _year_encoding(), "y": {"field": "label_y", "type": "quantitative"},
                                     "text": {"field": "label", "type": "nominal"},
                                     "color": {"field": "label", "type": "nominal", "legend": None,
                                               "scale": {"domain": labels, "range": colours}}}})
