@@ -21,13 +21,14 @@ sections = components.sections("aktiviteter", ["levels", "years", "ranking"], op
 if sections["levels"].open:
     with sections["levels"]:
         # First what a typical cluster at each level does, then the totals per level and for the programme.
-        show_comparison(reports, [Figure("activities_organised"), Figure("activities_unique_participants")], year, t("page.activities"))
+        show_comparison("aktiviteter", reports, [Figure("activities_organised"), Figure("activities_unique_participants")], year, t("page.activities"))
 
 if sections["years"].open:
     with sections["years"]:
         summary = require_rows(data.summary_with_derived(flt))  # per level and year
         st.caption(t("activities.caption"))
-        show_year_bars(summary, [Figure("activities_organised"), Figure("activities_unique_participants")])
+        show_year_bars("aktiviteter", t("page.activities"), summary, [Figure("activities_organised"), Figure("activities_unique_participants")],
+                       lambda: data.reports_with_derived(flt))
 
         st.subheader(figure_label("participants_per_activity"), help=t("definition.participants_per_activity") + "\n\n" + components.see_glossary())
         draw(charts.level_trend, summary, "participants_per_activity", figure_label("participants_per_activity"), "ratio")

@@ -38,7 +38,7 @@ if sections["levels"].open:
     with sections["levels"]:
         # First what a typical cluster at each level triggers, in kroner and per programme krone;
         # then the totals per level and for the programme.
-        show_comparison(per_cluster, [Figure("funding_triggered_mnok", "mnok"),
+        show_comparison("finansiering", per_cluster, [Figure("funding_triggered_mnok", "mnok"),
                                       Figure("leverage", "ratio", ("funding_triggered_mnok", "programme_money_mnok"))],
                         year, t("page.funding"), note=t("levels.leverage_note"))
 
@@ -46,7 +46,8 @@ if sections["years"].open:
     with sections["years"]:
         summary = require_rows(data.summary_with_derived(flt))  # per level and year
         st.caption(t("funding.caption"))
-        show_year_bars(summary, [Figure("funding_national_mnok", "mnok"), Figure("funding_eu_mnok", "mnok")])
+        show_year_bars("finansiering", t("page.funding"), summary, [Figure("funding_national_mnok", "mnok"), Figure("funding_eu_mnok", "mnok")],
+                       lambda: data.reports_with_derived(flt))
 
 if sections["leverage"].open:
     with sections["leverage"]:

@@ -43,7 +43,7 @@ if sections["levels"].open:
         # (Internationalisation projects are derived from the project fields: all the summed ones are read.)
         reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
         per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty else reports
-        show_comparison(per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
+        show_comparison("internasjonalt", per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
 
 if sections["years"].open:
     with sections["years"]:
@@ -51,7 +51,8 @@ if sections["years"].open:
         components.indicator_heading("international_activities_new")
         draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
 
-        show_year_bars(summary, [Figure("intl_projects"), Figure("with_international_partners")])
+        show_year_bars("internasjonalt", t("page.international"), summary, [Figure("intl_projects"), Figure("with_international_partners")],
+                       lambda: data.reports_with_derived(flt))
         components.indicator_heading("international_cluster_collaborations")
         draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
         charts.note_few_clusters(summary, "international_cluster_collaborations")

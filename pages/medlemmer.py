@@ -24,7 +24,7 @@ sections = components.sections("medlemmer", ["levels", "composition", "five_poin
 if sections["levels"].open:
     with sections["levels"]:
         # First what a typical cluster at each level has, then the totals per level and for the programme.
-        show_comparison(reports, [Figure("members_total")], year, t("page.members"))
+        show_comparison("medlemmer", reports, [Figure("members_total")], year, t("page.members"))
 
 if sections["composition"].open:
     with sections["composition"]:

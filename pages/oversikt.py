@@ -5,9 +5,8 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
-from klynge.ui import charts, components, data
+from klynge.ui import charts, components, data, drill
 from klynge.ui import format as fmt
-from klynge.ui.drawing import draw
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, sector_label, t
 
@@ -80,8 +79,13 @@ if sections["trend"].open:
                                       format_func=figure_label, key="trend", bind="query-params")
         choice = choice or metrics.KEY_FIGURES[0]
         unit = "mnok" if choice == "funding_triggered_mnok" else "count"
-        draw(charts.level_trend, trend, choice, figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit)
+        pick = drill.chart("oversikt", f"trend-{choice}", charts.level_trend, trend, choice,
+                           figure_label(choice) + (" (MNOK)" if unit == "mnok" else ""), unit, pick=True)
         charts.note_few_clusters(trend, choice)
+        drill.hint("points")
+        # Behind a level's point: its reports that year (the count of clusters is the count of rows).
+        drill.show("oversikt", pick, lambda: data.reports_with_derived(flt), [(choice, unit)] if choice != "clusters" else [],
+                   t("drill.file", topic=t("page.overview")))
 
 if sections["clusters"].open:
     with sections["clusters"]:

@@ -86,8 +86,21 @@ def test_the_gap_check_finds_a_line_drawn_over_missing_years():
 
 def test_year_bars_keep_a_year_without_reports_on_the_axis():
     frame = _trend_frame({"arena": {2020: 4, 2023: 6}})
-    _, records = _drawn(charts.level_year_bars(frame, "value", "Medlemmer"))
-    assert sorted(r["report_year"] for r in records) == [2020, 2021, 2022, 2023]
+    spec, records = _drawn(charts.level_year_bars(frame, "value", "Medlemmer"))
+    assert spec["encoding"]["x"]["scale"]["domain"] == [2020, 2021, 2022, 2023]
+    assert sorted(r["report_year"] for r in records) == [2020, 2023]
+
+
+def test_a_year_bar_is_drawn_when_one_of_its_levels_has_no_figure():
+    # Moden klynge has no figure in 2021. A row without one in the data of a stacked bar made
+    # Vega-Lite's stack draw none of 2021's bars (the demo's funding showed 2019-2020 and
+    # 2023-2024 empty): the bars' data hold only figures.
+    frame = _trend_frame({"arena": {2020: 4, 2021: 5}, "moden": {2020: 10}})
+    spec, records = _drawn(charts.level_year_bars(frame, "value", "Medlemmer"))
+    assert all(record["value"] is not None for record in records)
+    assert sorted((r["level"], r["report_year"], r["value"]) for r in records) == [
+        ("arena", 2020, 4), ("arena", 2021, 5), ("moden", 2020, 10)]
+    assert spec["encoding"]["x"]["scale"]["domain"] == [2020, 2021]
 
 
 def test_count_axes_have_whole_ticks_and_decimals_lose_their_trailing_zeros():

@@ -14,6 +14,7 @@ import pandas as pd
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
 from klynge.metrics import MIN_PEERS
+from klynge.ui import drill
 from klynge.ui.format import vega_locale
 from klynge.ui.texts import level_label, member_type_label, t
 
@@ -263,8 +264,12 @@ def _value_encoding(field: str, title: str | None, unit: str, y_domain: list[flo
     return encoding
 
 
+# The layers a click picks a level's year from, and their selection (`drill`).
+_POINTS, _BARS, PICK_YEARS = "punkter", "stolper", "aar"
+
+
 def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
-                y_domain: list[float] | None = None) -> dict:
+                y_domain: list[float] | None = None, pick: bool = False) -> dict:
     """One line per level over the years. `frame` has `report_year`, `level` and `value`.
     `y_domain`: the value axis, when charts side by side must share one scale. `beside`: how
     many charts share the page's width. Side by side, each stands under a
@@ -272,7 +277,8 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
 
     A year a level has no figure for is a gap in its line; a figure that rests on fewer
     than `MIN_PEERS` clusters (when `frame` has `clusters`) is a hollow point, with n in
-    the tooltip (see `few_clusters_note` for the page's note).
+    the tooltip (see `few_clusters_note` for the page's note). With `pick`, a click on a
+    point picks its level and year (`drill`).
 
     Written as a Vega-Lite dict (as `level_charts.level_distribution` is): the overview and
     every "over the years" section draw one on each filter change, and Altair spent 20-25 ms
@@ -297,9 +303,14 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     layers = [
         {"data": {"name": "levels"}, "mark": {"type": "line", "invalid": _LINE_INVALID},
          "encoding": {"x": x, "y": y, "color": colour}},
-        {"data": {"name": "levels"}, "mark": {"type": "point", "filled": False, "size": 50, "strokeWidth": 2, "opacity": 1},
+        {"name": _POINTS, "data": {"name": "levels"},
+         "mark": {"type": "point", "filled": False, "size": 50, "strokeWidth": 2, "opacity": 1},
          "encoding": {"x": x, "y": y, "color": colour, "fill": fill, "tooltip": tooltip}},
     ]
+    if pick:
+        layers[1]["params"] = [drill.select_on(PICK_YEARS, [_POINTS], ["level", "report_year"])]
+        layers[1]["mark"] |= {"size": 70, "cursor": "pointer"}
+        layers[1]["encoding"]["opacity"] = drill.highlight([PICK_YEARS], 1)
     columns = _LEGEND_COLUMNS.get(beside, 1)
     height = legend_height(HEIGHT, data["level_label"].nunique(), columns)
     return {"$schema": SCHEMA, "config": chart_config(columns), "layer": layers, "height": height,
@@ -307,13 +318,23 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
-                    y_domain: list[float] | None = None) -> alt.Chart:
+                    y_domain: list[float] | None = None, pick: bool = False) -> alt.Chart:
     """Bars per year, stacked by level; `beside` as for `level_trend`. A year with no
-    report stays on the axis, empty."""
+    report stays on the axis, empty. With `pick`, a click on a bar picks its level and year
+    (`drill`)."""
     data = _with_level_labels(frame, "report_year", value)
-    data = with_year_gaps(data[data[value].notna()], "level_label")
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0)),
+    data = data[data[value].notna()]
+    # Every year of the span on the axis, by the scale's domain, not by rows without a figure:
+    # Vega-Lite's stack turns a year's bars into nothing when one of its levels has none.
+    years = list(range(int(data["report_year"].min()), int(data["report_year"].max()) + 1)) if len(data) else alt.Undefined
+    chart = alt.Chart(data, name=_BARS).mark_bar(cursor="pointer" if pick else alt.Undefined)
+    if pick:
+        selection = drill.select_on(PICK_YEARS, [_BARS], ["level", "report_year"])
+        chart = chart.add_params(alt.selection_point(name=selection["name"], **{
+            key: value for key, value in selection["select"].items() if key != "type"})).encode(
+            detail="level:N", opacity=drill.highlight([PICK_YEARS], 1))
+    chart = chart.encode(
+        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=years)),
         y=alt.Y(f"sum({value}):Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit, y_domain)),
         color=_level_colour(data),
         tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),

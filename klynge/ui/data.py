@@ -81,10 +81,16 @@ def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, .
     return metrics.level_medians(metrics.with_derived(peers, queries.rules(engine)), list(figures), exclude)
 
 
+def _reports_with_derived(engine: Engine, flt: Filter) -> pd.DataFrame:
+    reports = queries.reports(engine, flt, columns=queries.SUMMED_FIELDS)
+    return metrics.with_derived(reports, queries.rules(engine)) if not reports.empty else reports
+
+
 # The read functions the pages may call, by name. One cached runner serves them all, with
 # the name in its cache key.
 QUERIES = {
     "reports": queries.reports,
+    "reports_with_derived": _reports_with_derived,
     "level_summary": queries.level_summary,
     "summary_with_derived": summary.level_figures,
     "cluster_history": queries.cluster_history,
@@ -113,6 +119,12 @@ def reports(flt: Filter, columns: tuple[str, ...] | None = None) -> pd.DataFrame
     """The reports the filter selects; with `columns`, only those canonical fields (and the
     cluster, its level and the year): far cheaper for many years of reports."""
     return _run(database_url(), "reports", flt, None if columns is None else tuple(columns))
+
+
+def reports_with_derived(flt: Filter) -> pd.DataFrame:
+    """The reports the filter selects, with every figure that is summed per level and the
+    derived figures (`metrics.with_derived`): the rows behind a level's sums."""
+    return _run(database_url(), "reports_with_derived", flt)
 
 
 def level_medians(years: tuple[int, int], figures: tuple[str, ...], exclude: tuple[int, ...] = ()) -> pd.DataFrame:

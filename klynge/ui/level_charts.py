@@ -10,16 +10,16 @@ far apart the clusters are.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from klynge import metrics
-from klynge.ui import charts, components
+from klynge.ui import charts, components, drill
 from klynge.ui import format as fmt
 from klynge.ui.charts import LEVEL_COLOURS, SCHEMA, _axis_format, chart_config
-from klynge.ui.drawing import draw
 from klynge.ui.kept import keep
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -37,6 +37,9 @@ _RESOLUTION = 1 / 40
 MEDIAN_COLOUR = "#1a1a1a"
 # What the chart is, for tests and tools (Vega-Lite's `usermeta`, ignored by the renderer).
 KIND = "level_distribution"
+# The layers a reader clicks to pick a cluster or a level, and their selections (drill.py).
+DOTS, MEDIAN_LAYERS = "prikker", ("median_kant", "median")
+PICK_CLUSTERS, PICK_LEVELS = "klynger", "nivaer"
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,16 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     dots = dots.assign(
         row=dots["level"].map(labels), level_label=dots["level"].map(level_label),
         offset=_offsets(dots))
+    # What a screen reader says of a dot and a median (Vega-Lite's `description`), in words.
+    name = figure_label(figure.key)
+    dots["description"] = [t("levels.dot_description", cluster=cluster, level=level, figure=name, value=value_text(value, figure.unit))
+                           for cluster, level, value in zip(dots["cluster"], dots["level_label"], dots["value"])]
     medians = levels[levels["median"].notna()]
     medians = medians.assign(row=medians["level"].map(labels), level_label=medians["level"].map(level_label),
                              text=[value_text(v, figure.unit) for v in medians["median"]])
     medians["label"] = [t("levels.median_label", value=text) for text in medians["text"]]
+    medians["description"] = [t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
+                              for level, text, n in zip(medians["level_label"], medians["text"], medians["n"])]
     too_few = levels[levels["median"].isna()]
     too_few = too_few.assign(row=too_few["level"].map(labels), zero=0.0,
                              label=[t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
@@ -133,10 +142,17 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     colour = {"field": "level_label", "type": "nominal", "legend": None,
               "scale": {"domain": [level_label(c) for c in codes], "range": [LEVEL_COLOURS[c] for c in codes]}}
     level_tip = {"field": "level_label", "type": "nominal", "title": t("chart.level")}
-    points = {"data": {"name": "dots"},
-              "mark": {"type": "circle", "size": 70, "opacity": 0.8, "stroke": "white", "strokeWidth": 0.8},
-              "encoding": {"x": x, "y": y, "color": colour,
+    points = {"name": DOTS, "data": {"name": "dots"},
+              "mark": {"type": "circle", "size": 70, "cursor": "pointer"},
+              # A click on a dot picks its cluster, on a median its level (drill.py).
+              "params": [drill.select_on(PICK_CLUSTERS, [DOTS], ["cluster_id"], others=MEDIAN_LAYERS)],
+              "encoding": {"x": x, "y": y, "color": colour, "opacity": drill.highlight([PICK_CLUSTERS, PICK_LEVELS], 0.8),
+                           # a picked dot ringed in the median's colour
+                           "stroke": {"condition": {"param": PICK_CLUSTERS, "empty": False, "value": MEDIAN_COLOUR},
+                                      "value": "white"},
+                           "strokeWidth": {"condition": {"param": PICK_CLUSTERS, "empty": False, "value": 2}, "value": 0.8},
                            "yOffset": {"field": "offset", "type": "quantitative", "scale": {"domain": [-2, 2]}},
+                           "description": {"field": "description"},
                            "tooltip": [{"field": "cluster", "type": "nominal", "title": t("chart.cluster")}, level_tip,
                                        {"field": "value", "type": "quantitative", "title": figure.title,
                                         "format": value_format}]}}
@@ -149,10 +165,13 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     layers = [
         points,
         # The median over the dots, with a white edge so that it shows over dots of a dark level.
-        {"data": {"name": "medians"}, "mark": {"type": "tick", "color": "white", "thickness": 5, "size": STEP * 0.72 + 2},
+        {"name": MEDIAN_LAYERS[0], "data": {"name": "medians"},
+         "mark": {"type": "tick", "color": "white", "thickness": 5, "size": STEP * 0.72 + 2, "cursor": "pointer"},
+         "params": [drill.select_on(PICK_LEVELS, MEDIAN_LAYERS, ["level"], others=[DOTS])],
          "encoding": {"x": median_x, "y": y}},
-        {"data": {"name": "medians"}, "mark": {"type": "tick", "color": MEDIAN_COLOUR, "thickness": 2.5, "size": STEP * 0.72},
-         "encoding": {"x": median_x, "y": y, "tooltip": median_tooltip}},
+        {"name": MEDIAN_LAYERS[1], "data": {"name": "medians"},
+         "mark": {"type": "tick", "color": MEDIAN_COLOUR, "thickness": 2.5, "size": STEP * 0.72, "cursor": "pointer"},
+         "encoding": {"x": median_x, "y": y, "tooltip": median_tooltip, "description": {"field": "description"}}},
         {"data": {"name": "medians"}, "mark": {"type": "text", **above, "color": MEDIAN_COLOUR},
          "encoding": {"x": median_x, "y": y, "text": {"field": "label", "type": "nominal"}, "tooltip": median_tooltip}},
         {"data": {"name": "too_few"},
@@ -197,31 +216,43 @@ def _median_cell(row, unit: str) -> str:
     return text if row.n == row.clusters else t("levels.median_of", value=text, n=fmt.integer(row.n))
 
 
-def show_year_bars(summary: pd.DataFrame, figures: list[Figure]) -> None:
+def show_year_bars(page: str, topic: str, summary: pd.DataFrame, figures: list[Figure],
+                   reports: Callable[[], pd.DataFrame]) -> None:
     """Each figure's sums per level and year (`summary`) as bars stacked by level, each under
-    its heading, side by side (one under the other on a phone)."""
+    its heading, side by side (one under the other on a phone). A click on a bar lists the
+    reports behind it, from `reports` (read only then: every year's reports of the filter,
+    with the figures); `topic` is the page's name, for the download's file name."""
+    pick = drill.Pick()
     for place, figure in zip(st.columns(len(figures)), figures):
         with place:
             components.indicator_heading(figure.key, " (MNOK)" if figure.unit == "mnok" else "")
             title = t("unit.mnok") if figure.unit == "mnok" else figure_label(figure.key)
-            draw(charts.level_year_bars, summary, figure.key, title, figure.unit, beside=len(figures))
+            pick |= drill.chart(page, f"ar-{figure.key}", charts.level_year_bars, summary, figure.key, title, figure.unit,
+                                beside=len(figures), pick=True)
+    drill.hint("bars")
+    drill.show(page, pick, reports, [(figure.key, figure.unit) for figure in figures], t("drill.file", topic=topic))
 
 
-def show_comparison(reports: pd.DataFrame, figures: list[Figure], year: int, topic: str, note: str | None = None) -> None:
-    """The section a theme page opens with: its heading, how to read it, a distribution per
-    figure (side by side when there are two, one under the other on a phone), and under them
-    the table of totals per level and for the whole programme. `topic`: the page's name,
-    for the download's file name; `note`: a caption under the charts."""
+def show_comparison(page: str, reports: pd.DataFrame, figures: list[Figure], year: int, topic: str,
+                    note: str | None = None) -> None:
+    """The section a theme page (url path `page`) opens with: its heading, how to read it, a
+    distribution per figure (side by side when there are two, one under the other on a
+    phone), the clusters picked in them (`drill`), and under them the table of totals per
+    level and for the whole programme. `topic`: the page's name, for the download's file
+    name; `note`: a caption under the charts."""
     st.subheader(t("levels.comparison", year=year), help=components.see_glossary())
     if reports.empty:  # the filters select reports of other years, not of this one
         components.empty_selection()
         return
     st.caption(t("levels.caption", minimum=metrics.MIN_PEERS))
+    pick = drill.Pick()
     for place, figure in zip(st.columns(len(figures), gap="medium"), figures):
         with place:
             components.indicator_heading(figure.key, " (MNOK)" if figure.unit == "mnok" else "")
-            draw(level_distribution, reports, figure)
+            pick |= drill.chart(page, f"nivaer-{figure.key}", level_distribution, reports, figure)
     if note:
         st.caption(note)
+    drill.hint("levels")
+    drill.show(page, pick, reports, [(figure.key, figure.unit) for figure in figures], t("drill.file", topic=topic))
     table, units = comparison_table(reports, figures)
     components.table(table, t("levels.file", topic=topic, year=year), units=units)

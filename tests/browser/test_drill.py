@@ -1,0 +1,111 @@
+"""Drill-down in Chromium: a click on a median, a dot or a bar lists the reports behind it,
+and the list's download holds exactly the data layer's rows for that level, year or
+cluster; "clear" takes the list away. The marks are found by what a screen reader is told
+of them (their ARIA labels), as a reader would point at them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pytest
+
+from klynge import metrics, queries
+from klynge.devtools import open_section, page_url, wait_for_app, wait_for_charts
+from klynge.queries import Filter
+from klynge.store.engine import make_engine
+from klynge.ui.components import _slug
+from klynge.ui.pages import PAGES
+from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
+from tests.browser.conftest import open_app, screenshot
+from tests.browser.test_safe_downloads import download
+
+TEXTS = CATALOGUES[DEFAULT_LANGUAGE]
+PAGE = {spec.url_path: spec for spec in PAGES}
+LEVEL = "arena"
+LEVEL_LABEL = TEXTS[f"level.{LEVEL}"]
+CHART = "[data-testid=stVegaLiteChart] svg.marks"
+PANEL_HEADING = f"[data-testid=stMain] [data-testid=stMarkdownContainer]:has-text('{TEXTS['drill.heading']}')"
+
+
+@pytest.fixture(scope="module")
+def engine(demo_database):
+    engine = make_engine(demo_database)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def last_year(engine) -> int:
+    return queries.filter_options(engine).years[-1]
+
+
+def click_mark(page, selector: str, picked: str) -> str:
+    """Click the first mark of a chart that `selector` (attributes of an SVG path) finds,
+    wait until the list under the charts names `picked`, and return the mark's ARIA label."""
+    mark = page.locator(f"{CHART} path{selector}").first
+    mark.wait_for(state="attached")
+    label = mark.get_attribute("aria-label")
+    mark.scroll_into_view_if_needed()
+    mark.click(force=True)  # a dot can sit under its neighbour's white edge
+    page.locator(PANEL_HEADING, has_text=picked).wait_for()
+    wait_for_app(page, settle_ms=300)
+    return label
+
+
+def rows_of(file: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(file.decode("utf-8-sig"))))
+
+
+def test_a_median_and_then_a_dot_list_their_reports_and_clear_takes_the_list_away(page, demo_server, engine, last_year):
+    open_app(page, page_url(demo_server.url, PAGE["medlemmer"]))
+    wait_for_charts(page)
+    file = TEXTS["drill.file"].format(topic=TEXTS["page.members"])
+
+    # The level's median: every report of the level in the page's year.
+    click_mark(page, f'[aria-label^="{LEVEL_LABEL}: median "]', LEVEL_LABEL)
+    expected = queries.reports(engine, Filter(levels=(LEVEL,), years=(last_year, last_year)), columns=("members_total",))
+    rows = rows_of(download(page, "csv", file))
+    assert len(rows) == len(expected) >= metrics.MIN_PEERS
+    assert sorted((row[TEXTS["col.cluster"]], row[TEXTS["col.level"]], int(row[TEXTS["col.year"]]),
+                   int(row[TEXTS["figure.members_total"]])) for row in rows) == sorted(
+        zip(expected["cluster"], [LEVEL_LABEL] * len(expected), expected["report_year"], expected["members_total"]))
+
+    # A dot: that cluster alone.
+    chosen = expected.sort_values("cluster").iloc[0]
+    label = click_mark(page, f'[aria-label^="{chosen["cluster"]}, {LEVEL_LABEL}: "]', chosen["cluster"])
+    assert label.endswith(f" {int(chosen['members_total'])}")
+    rows = rows_of(download(page, "csv", file))
+    assert [(row[TEXTS["col.cluster"]], int(row[TEXTS["figure.members_total"]])) for row in rows] == [
+        (chosen["cluster"], int(chosen["members_total"]))]
+    screenshot(page, "drill-medlemmer-dot")
+
+    page.get_by_role("button", name=TEXTS["drill.clear"]).click()
+    page.wait_for_selector(PANEL_HEADING, state="detached")
+    wait_for_app(page, settle_ms=0)
+    assert page.locator(f".st-key-csv-{_slug(file)} button").count() == 0
+
+
+def test_a_bar_lists_the_reports_whose_sum_it_is(page, demo_server, engine, last_year):
+    level, year = "moden", last_year - 1
+    label_of_level = TEXTS[f"level.{level}"]
+    open_app(page, page_url(demo_server.url, PAGE["finansiering"]))
+    open_section(page, TEXTS["tab.years"])
+    # The first chart: national funding triggered, a bar per level and year.
+    label = click_mark(page, f'[aria-roledescription=bar][aria-label*="{TEXTS["chart.year"]}: {year};"]'
+                             f'[aria-label*="{TEXTS["chart.level"]}: {label_of_level};"]', f"{label_of_level} {year}")
+    bar_value = float(label.split("MNOK: ")[1].split(";")[0].replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+    rows = rows_of(download(page, "csv", TEXTS["drill.file"].format(topic=TEXTS["page.funding"])))
+    expected = queries.reports(engine, Filter(levels=(level,), years=(year, year)),
+                               columns=("funding_national_mnok", "funding_eu_mnok"))
+    national = TEXTS["figure.funding_national_mnok"] + " (MNOK)"
+    eu = TEXTS["figure.funding_eu_mnok"] + " (MNOK)"
+    assert sorted((row[TEXTS["col.cluster"]], int(row[TEXTS["col.year"]]), float(row[national]), float(row[eu]))
+                  for row in rows) == sorted(zip(expected["cluster"], expected["report_year"],
+                                                 expected["funding_national_mnok"].astype(float),
+                                                 expected["funding_eu_mnok"].astype(float)))
+    # The bar is the sum of its rows, as the chart's label writes it (one decimal).
+    assert math.isclose(sum(float(row[national]) for row in rows), bar_value, abs_tol=0.05)
+    screenshot(page, "drill-finansiering-bar")
