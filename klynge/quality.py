@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from klynge import encoding, queries
-from klynge.domain import JUMP_FIELDS, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL
+from klynge.domain import JUMP_FIELDS, MEMBER_COUNT_FIELDS, MEMBER_TYPES, OUTSIDE_LEVEL, REGIONS
 from klynge.rules import Rules
 
 # `message` is English (for the CLI); `code` and `params` let the dashboard word a finding in
@@ -64,6 +64,21 @@ def garbled_names(clusters: pd.DataFrame, members: pd.DataFrame, year: int) -> p
                          f"the member name {row.name!r} (organisation number {row.orgnr}) looks garbled by a wrong "
                          f"text encoding ({sequence!r} was probably {meant!r})", "mojibake_member",
                          {"name": row.name, "orgnr": row.orgnr, "sequence": sequence, "meant": meant}))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def unknown_counties(clusters: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Clusters (`queries.clusters`) whose county is not one of `domain.REGIONS`, Norway's
+    counties from 2024, or is not given: the county map and the county filter leave them
+    out. Dated to `year`, the register's year the frame is read for."""
+    rows = []
+    for row in clusters[~clusters["region"].isin(REGIONS)].itertuples():
+        county = row.region if isinstance(row.region, str) else ""
+        message = (f"the county {county!r} is not one of Norway's {len(REGIONS)} counties from 2024" if county
+                   else "no county is given")
+        rows.append(("warning", row.cluster_id, row.cluster, year, row.level, "region",
+                     message + "; the county map leaves the cluster out", "unknown_county" if county else "no_county",
+                     {"county": county, "counties": len(REGIONS)}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
@@ -181,6 +196,7 @@ def findings(engine: Engine, flt: queries.Filter = queries.Filter(), jump_factor
         # The database picks the few names with a lead character of a misreading; the check decides.
         garbled_names(queries.clusters(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS)),
                       queries.member_register(engine, flt, suspect_names=True), register_year),
+        unknown_counties(queries.clusters(engine, flt, region_outside=REGIONS), register_year),
         register_mismatches(differences, register),
         jumps_among(queries.jump_candidates(engine, flt, JUMP_FIELDS, jump_factor), jump_factor),
     ]

@@ -322,15 +322,19 @@ def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.D
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 
 
-def clusters(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = ()) -> pd.DataFrame:
+def clusters(engine: Engine, flt: Filter = Filter(), name_contains: tuple[str, ...] = (),
+             region_outside: tuple[str, ...] = ()) -> pd.DataFrame:
     """The selected clusters with their master data and their level in the last selected
-    year; with `name_contains`, only those whose name holds one of those fragments."""
+    year; with `name_contains`, only those whose name holds one of those fragments; with
+    `region_outside`, only those whose county is none of those (or not given)."""
     year = _register_year(engine, flt)
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), LEVEL, P.c.brand, C.c.region, C.c.sector,
         C.c.orgnr, C.c.website, C.c.esca_label, C.c.esca_year,
     ).select_from(C.outerjoin(P, _level_join(literal(year))))
     query = _where(query, flt, year_column=None).where(_containing(C.c.name, name_contains))
+    if region_outside:
+        query = query.where(or_(C.c.region.is_(None), C.c.region.notin_(region_outside)))
     return _frame(engine, query.order_by(C.c.name))
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
-from klynge.ui import charts, components, data, drill
+from klynge.ui import charts, components, county_map, data, drill, filters
 from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, sector_label, t
@@ -70,8 +70,9 @@ moved = int(moves["moved_up"].sum())
 if moved:
     st.caption(t("overview.moves", count=moved, previous=year - 1, year=year))
 
-# Then, in tabs drawn only when open: the trend, the clusters.
-sections = components.sections("oversikt", ["trend", "clusters"])
+# Then, in tabs drawn only when open: the trend, the clusters, the counties.
+# A link that names the map's figure opens on the map.
+sections = components.sections("oversikt", ["trend", "clusters", "map"], opens_on="map" if "kart" in st.query_params else None)
 if sections["trend"].open:
     with sections["trend"]:
         st.subheader(t("overview.trend"), help=t("overview.trend_help") + "\n\n" + components.see_glossary())
@@ -106,4 +107,29 @@ if sections["clusters"].open:
                 labels={"cluster": t("col.cluster"), "level": t("col.level"), "region": t("col.region"), "sector": t("col.sector"),
                         "members_total": t("col.register_members"), "core_members": t("col.core_members"),
                         "reported": t("col.reported", year=year)},
+            )
+
+if sections["map"].open:
+    with sections["map"]:
+        st.subheader(t("map.heading", year=year), help=t("map.help") + "\n\n" + components.see_glossary())
+        shown = st.segmented_control(t("map.figure"), list(county_map.FIGURES), default="clusters", format_func=figure_label,
+                                     key="kart", bind="query-params") or "clusters"
+        unit = county_map.FIGURES[shown]
+        this_year = data.reports_with_derived(flt.with_(years=(year, year)))
+        if this_year.empty:
+            components.empty_selection()
+        else:
+            counties = county_map.per_county(this_year, shown)
+            title = figure_label(shown) + (" (MNOK)" if unit == "mnok" else "")
+            drill.chart("oversikt", f"kart-{shown}", county_map.county_map, counties, title, unit,
+                        on_pick=lambda pick: filters.choose_regions(pick.values("region"), options))
+            st.caption(t("map.caption"))
+            outside = this_year.loc[~this_year["region"].isin(county_map.REGIONS), "cluster_id"].nunique()
+            if outside:
+                st.caption(t("map.outside", n=fmt.integer(outside)))
+            components.table(
+                counties[["region", "clusters", *(["value"] if shown != "clusters" else [])]],
+                t("map.file", figure=figure_label(shown), year=year),
+                units={"clusters": "count", "value": unit},
+                labels={"region": t("col.region"), "clusters": t("levels.col.clusters"), "value": title},
             )

@@ -26,7 +26,7 @@ PAGE_PATHS = [page.path for page in PAGES]
 # Charts each page draws on the demo data with no filter; a page with sections (tabs drawn
 # only when open) draws those of the open section alone, first the one it opens on.
 CHARTS_PER_PAGE: dict[str, int | dict[str, int]] = {
-    "pages/oversikt.py": {"trend": 1, "clusters": 0},
+    "pages/oversikt.py": {"trend": 1, "clusters": 0, "map": 1},
     "pages/medlemmer.py": {"levels": 1, "composition": 2, "five_point": 0, "partners_gender": 3},
     "pages/aktiviteter.py": {"levels": 2, "years": 3, "ranking": 1},
     "pages/finansiering.py": {"levels": 2, "years": 2, "leverage": 1, "projects": 2},

@@ -113,3 +113,29 @@ def test_a_jump_is_found_from_the_year_before_the_filter(jumping):
     assert (quality.findings(jumping, Filter(), 3.99)["kind"] == "jump").sum() == 1
     assert (quality.findings(jumping, Filter(), 4.0)["kind"] == "jump").sum() == 0
     assert (quality.findings(jumping, Filter(years=(2022, 2022)), 3.0)["kind"] == "jump").sum() == 0
+
+
+def test_a_county_not_among_the_2024_counties_is_reported_by_check(engine, tmp_path, capsys):
+    # "Viken" was a county until 2024; cluster 2 gives none. The map leaves both out.
+    folder = master_data(tmp_path / "master")
+    clusters = pd.read_csv(folder / "clusters.csv", dtype=str, keep_default_na=False)
+    clusters.loc[0, "region"], clusters.loc[1, "region"] = "Viken", ""
+    clusters.to_csv(folder / "clusters.csv", index=False)
+    write_reports_csv(tmp_path / "reports.csv", [example_values(report_year=2023)])
+    import_paths(engine, [folder, tmp_path / "reports.csv"])
+
+    found = quality.findings(engine)
+    counties = found[found["field"] == "region"]
+    assert counties[["kind", "cluster", "report_year", "code"]].values.tolist() == [
+        ["warning", "Arena Kystmat", 2023, "unknown_county"], ["warning", "Fjellhelse", 2023, "no_county"]]
+    assert counties["params"].tolist() == [{"county": "Viken", "counties": 15}, {"county": "", "counties": 15}]
+    assert counties["message"].iloc[0] == ("the county 'Viken' is not one of Norway's 15 counties from 2024; "
+                                           "the county map leaves the cluster out")
+    # A county among the 15 is no finding; the filter's counties are the only ones looked at.
+    assert quality.findings(engine, Filter(regions=("Viken",)))["field"].eq("region").sum() == 1
+
+    from klynge.cli import main
+    main(["check", "--database", str(engine.url.render_as_string(hide_password=False))])
+    printed = capsys.readouterr().out
+    assert "[warning] Arena Kystmat 2023: region: the county 'Viken' is not one of Norway's 15 counties" in printed
+    assert "[warning] Fjellhelse 2023: region: no county is given" in printed

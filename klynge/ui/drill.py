@@ -27,7 +27,7 @@ from klynge.ui.safe import plain
 from klynge.ui.texts import figure_label, level_label, t
 
 # The fields a mark can be picked by, in the order a pick is described.
-FIELDS = ("cluster_id", "level", "report_year")
+FIELDS = ("cluster_id", "region", "level", "report_year")
 PREFIX = "utvalg"  # with the page's url path: the state keys of a page's charts
 
 
@@ -84,6 +84,10 @@ class Pick:
             chosen |= matches
         return reports[chosen]
 
+    def values(self, field: str) -> list:
+        """The values of `field` among the marks picked, each once, in order."""
+        return list(dict.fromkeys(value for mark in self.marks for name, value in mark if name == field))
+
     def describe(self, names: Mapping[int, str]) -> str:
         """The marks in words: "Arena 2024; Arena Pro 2025", or the clusters' `names` (by
         id; an id not there is left out)."""
@@ -93,7 +97,8 @@ class Pick:
             if "cluster_id" in values:
                 texts.append(names.get(values["cluster_id"], ""))
             else:
-                words = [level_label(values["level"])] if "level" in values else []
+                words = [values["region"]] if "region" in values else []
+                words += [level_label(values["level"])] if "level" in values else []
                 texts.append(" ".join([*words, *([str(values["report_year"])] if "report_year" in values else [])]))
         return "; ".join(text for text in texts if text) or "–"
 
@@ -102,15 +107,22 @@ def _generation_key(page: str) -> str:
     return f"{PREFIX}-{page}-runde"
 
 
-def chart(page: str, name: str, build: Callable[..., dict], *args, **kwargs) -> Pick:
+def chart(page: str, name: str, build: Callable[..., dict], *args, on_pick: Callable[[Pick], None] | None = None,
+          **kwargs) -> Pick:
     """Draw `build(*args, **kwargs)` (a spec with selections) so that its marks can be
-    picked, and return what is picked. The chart's key holds its data's names (hashes of
-    the data), so a chart of other data starts with nothing picked, and the page's round
-    (`clear`), so the panel's button can start every chart of the page afresh."""
+    picked, and return what is picked; with `on_pick`, that is called with the pick before
+    the page reruns (where it may set other widgets' state, as a filter). The chart's key
+    holds its data's names (hashes of the data), so a chart of other data starts with
+    nothing picked, and the page's round (`clear`), so the panel's button can start every
+    chart of the page afresh."""
     spec = spec_of(build, *args, **kwargs)
     data = hashlib.blake2b("".join(sorted(spec.get("datasets", {}))).encode(), digest_size=6).hexdigest()
     key = f"{PREFIX}-{page}-{name}-{st.session_state.get(_generation_key(page), 0)}-{data}"
-    state = st.vega_lite_chart(spec, width="stretch", on_select="rerun", key=key)
+
+    def picked() -> None:
+        on_pick(Pick.of(st.session_state[key]["selection"]))
+
+    state = st.vega_lite_chart(spec, width="stretch", on_select=picked if on_pick else "rerun", key=key)
     return Pick.of(state.selection)
 
 

@@ -36,6 +36,14 @@ def _reset() -> None:
     st.session_state[KEY_SECTORS] = []  # else the next run would take them from the URL again
 
 
+def choose_regions(regions: list[str], options: FilterOptions) -> None:
+    """Set the county filter to `regions` (those the data have: the widget refuses others),
+    from a callback, before the sidebar is drawn again (a click on the county map)."""
+    offered = [region for region in regions if region in options.regions]
+    if offered:
+        st.session_state[KEY_REGIONS] = offered
+
+
 def _sectors_from_url(options: FilterOptions) -> None:
     """Seed the sector filter from the URL on a session's first run; drop any sector the
     database no longer has (the widget refuses a value it does not offer)."""

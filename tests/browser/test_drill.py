@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import pytest
 
@@ -15,10 +16,12 @@ from klynge import metrics, queries
 from klynge.devtools import open_section, page_url, wait_for_app, wait_for_charts
 from klynge.queries import Filter
 from klynge.store.engine import make_engine
+from klynge.ui import filters
 from klynge.ui.components import _slug
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import open_app, screenshot
+from tests.browser.test_dashboard import key_figures
 from tests.browser.test_safe_downloads import download
 
 TEXTS = CATALOGUES[DEFAULT_LANGUAGE]
@@ -109,3 +112,23 @@ def test_a_bar_lists_the_reports_whose_sum_it_is(page, demo_server, engine, last
     # The bar is the sum of its rows, as the chart's label writes it (one decimal).
     assert math.isclose(sum(float(row[national]) for row in rows), bar_value, abs_tol=0.05)
     screenshot(page, "drill-finansiering-bar")
+
+
+def test_a_click_on_a_county_filters_to_it(page, demo_server, engine, last_year):
+    county = "Vestland"
+    members = TEXTS["figure.members_total"]
+    open_app(page, page_url(demo_server.url, PAGE["oversikt"], f"kart={members}"))  # a link to the map, by members
+    wait_for_charts(page)
+    expected = queries.reports(engine, Filter(regions=(county,), years=(last_year, last_year)), columns=("members_total",))
+    mark = page.locator(f'{CHART} path[aria-label^="{county}: "]').first
+    mark.wait_for(state="attached")
+    # What a screen reader hears of the county: its members summed over its clusters.
+    assert re.sub(r"\D", "", mark.get_attribute("aria-label")) == str(int(expected["members_total"].sum()))
+    mark.scroll_into_view_if_needed()
+    mark.click(force=True)
+    page.wait_for_url(re.compile(rf"[?&]{filters.KEY_REGIONS}={county}(&|$)"))
+    wait_for_app(page, settle_ms=0)
+    tiles = dict(key_figures(page, count=len(metrics.KEY_FIGURES)))
+    assert tiles[TEXTS["metric.clusters"]] == str(len(expected)) and len(expected) > 0
+    assert tiles[TEXTS["metric.members_total"]].replace("\u00a0", "").replace(" ", "") == str(int(expected["members_total"].sum()))
+    screenshot(page, "drill-oversikt-county")
