@@ -5,10 +5,10 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
-import math
-
+import numpy as np
 import pandas as pd
 
 from klynge.domain import FIVE_POINT_MODEL, LEVEL_BY_CODE, LEVEL_CODES, MEMBER_TYPES
@@ -271,32 +271,62 @@ def cluster_values(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
     return rows.sort_values(["level_rank", "value", "cluster"]).drop(columns="level_rank").reset_index(drop=True)
 
 
+def group_comparison(reports: pd.DataFrame, figure: str, by: str, ratio_of: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Per value of the column `by` in `reports` (sorted by it): `clusters`, the reports;
+    `n`, those with a value of `figure`; `median`, the median over those n (missing where
+    n < `MIN_PEERS`, as `level_medians` takes it); and `total`, the figure of the group as
+    a whole: the sum over its clusters (missing where none has a value) or, for a ratio
+    (`ratio_of` = its numerator and denominator columns), the sum of the numerators over the
+    sum of the denominators, as the per-level summary computes it (missing where the sum is
+    0 or a denominator is not set, as programme money where the rules set no amount).
+
+    The one definition of a group's figures: the theme pages' levels (`level_comparison`)
+    and the explorer's breakdowns by county, sector, year or cluster."""
+    columns = [by, "clusters", "n", "median", "total"]
+    if reports.empty:
+        return pd.DataFrame(columns=columns)
+    # In numpy over the groups' codes: pandas' grouped statistics cost about a millisecond
+    # each, and a theme page asks for these on every filter change (a row without a group,
+    # `by` missing, is in none, as pandas' groupby leaves it out).
+    codes, groups = pd.factorize(reports[by], sort=True)
+    inside = codes >= 0
+    codes, k = codes[inside], len(groups)
+    values = reports[figure].to_numpy(dtype=float, na_value=np.nan)[inside]
+    valid = ~np.isnan(values)
+    size = np.bincount(codes, minlength=k)
+    n = np.bincount(codes[valid], minlength=k)
+    # The median of each group: its values sorted within the group, the middle one or the
+    # mean of the middle two.
+    order = np.lexsort((values[valid], codes[valid]))
+    ranked = values[valid][order]
+    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+    middle = np.clip(np.stack([starts + (n - 1) // 2, starts + n // 2]), 0, max(len(ranked) - 1, 0))
+    median = (ranked[middle].mean(axis=0) if len(ranked) else np.full(k, np.nan))
+    median = np.where(n >= MIN_PEERS, median, np.nan)
+    if ratio_of is None:
+        total = np.where(n > 0, np.bincount(codes[valid], weights=values[valid], minlength=k), np.nan)
+    else:
+        above, below = (reports[column].to_numpy(dtype=float, na_value=np.nan)[inside] for column in ratio_of)
+        above_sum = np.bincount(codes, weights=np.nan_to_num(above), minlength=k)
+        below_sum = np.bincount(codes, weights=np.nan_to_num(below), minlength=k)
+        unset = np.bincount(codes, weights=np.isnan(below), minlength=k) > 0  # a denominator not set
+        with np.errstate(divide="ignore", invalid="ignore"):
+            total = np.where((below_sum != 0) & ~unset, above_sum / below_sum, np.nan)
+    return pd.DataFrame({by: groups, "clusters": size.astype("int64"), "n": n.astype("int64"),
+                         "median": median.astype(float), "total": total.astype(float)})
+
+
 def level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, str] | None = None) -> pd.DataFrame:
     """Per level in `reports` (the reports of one year; levels in order), then for the whole
-    programme (`level` = `WHOLE_PROGRAMME`):
-    `clusters`, the reports; `n`, those with a value of `figure`; `median`, the median over
-    those n as `level_medians` takes it (missing where n < `MIN_PEERS`); and `total`, the
-    figure of the level as a whole: the sum over its clusters or, for a ratio (`ratio_of` =
-    its numerator and denominator columns), the sum of the numerators over the sum of the
-    denominators, as the per-level summary computes it (missing where the sum is 0 or a
-    denominator is not set, as programme money where the rules set no amount)."""
+    programme (`level` = `WHOLE_PROGRAMME`): `group_comparison` by level, and of all the
+    reports as one group."""
     columns = ["level", "clusters", "n", "median", "total"]
     if reports.empty:
         return pd.DataFrame(columns=columns)
     if reports["report_year"].nunique() > 1:
         raise ValueError("level_comparison compares the reports of one year")
-    # A loop over the few levels: a handful of small steps each, where grouped pandas
-    # operations on a copy of the reports cost ten times as much (a theme page asks for two).
-    levels = sorted(reports["level"].unique(), key=level_order)
-    rows = []
-    for code, part in [*((code, reports[reports["level"] == code]) for code in levels), (WHOLE_PROGRAMME, reports)]:
-        values = part[figure].astype(float).dropna()
-        median = float(values.median()) if len(values) >= MIN_PEERS else math.nan
-        if ratio_of is None:
-            total = float(values.sum()) if len(values) else math.nan
-        else:
-            numerator, denominator = (part[column].astype(float) for column in ratio_of)
-            below = float(denominator.sum())
-            total = math.nan if denominator.isna().any() or below == 0 else float(numerator.sum()) / below
-        rows.append((code, len(part), len(values), median, total))
-    return pd.DataFrame(rows, columns=columns).astype({"clusters": "int64", "n": "int64", "median": float, "total": float})
+    fields = list(dict.fromkeys(["level", figure, *(ratio_of or ())]))
+    levels = group_comparison(reports[fields], figure, "level", ratio_of)
+    levels = levels.sort_values("level", key=lambda codes: codes.map(level_order), kind="stable")
+    whole = group_comparison(reports[fields].assign(level=WHOLE_PROGRAMME), figure, "level", ratio_of)
+    return pd.concat([levels, whole], ignore_index=True)[columns]

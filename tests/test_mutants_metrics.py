@@ -276,3 +276,31 @@ def test_level_moves_count_only_promotions_between_programme_levels():
     assert moved["moved_up"].tolist() == [1, 2, 0, 0]
     assert moved["moved_in"].tolist() == [0, 0, 2, 1]
     assert metrics.level_moves(reports, 2030)["moved_up"].tolist() == [0, 0, 0, 0]
+
+
+def test_group_comparison_by_hand_with_gaps_an_odd_and_an_even_group_and_a_ratio():
+    reports = pd.DataFrame({
+        "region": ["Oslo", "Oslo", "Oslo", "Agder", "Agder", "Agder", "Agder", None, "Troms"],
+        "value": [5.0, 1.0, 3.0, 10.0, 2.0, 4.0, None, 100.0, None],
+        "above": [1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 9.0, 1.0],
+        "below": [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 9.0, None],
+    })
+    frame = metrics.group_comparison(reports, "value", "region")
+    # Sorted by the group; the row without a county is in none.
+    assert frame["region"].tolist() == ["Agder", "Oslo", "Troms"]
+    assert frame["clusters"].tolist() == [4, 3, 1] and frame["n"].tolist() == [3, 3, 0]
+    # Agder: 2, 4, 10 -> 4; Oslo: 1, 3, 5 -> 3; Troms: no value, so no median and no sum (not 0).
+    assert frame["median"].tolist()[:2] == [4.0, 3.0] and math.isnan(frame["median"].iloc[2])
+    assert frame["total"].tolist()[:2] == [16.0, 9.0] and math.isnan(frame["total"].iloc[2])
+    # An even group: the mean of the middle two (1, 3, 5, 7 -> 4).
+    even = pd.DataFrame({"region": ["Oslo"] * 4, "value": [7.0, 1.0, 5.0, 3.0]})
+    assert metrics.group_comparison(even, "value", "region")["median"].tolist() == [4.0]
+    # Fewer than MIN_PEERS values: no median, but the sum.
+    two = metrics.group_comparison(reports.iloc[:2], "value", "region")
+    assert math.isnan(two["median"].iloc[0]) and two["total"].iloc[0] == 6.0
+    # A ratio: the numerators' sum over the denominators' (Oslo 3 / 4, Agder 8 / 4); Troms has a
+    # denominator not set, so no figure.
+    ratio = metrics.group_comparison(reports, "value", "region", ("above", "below")).set_index("region")["total"]
+    assert ratio["Oslo"] == 0.75 and ratio["Agder"] == 2.0 and math.isnan(ratio["Troms"])
+    zero = pd.DataFrame({"region": ["Oslo"], "value": [1.0], "above": [1.0], "below": [0.0]})
+    assert math.isnan(metrics.group_comparison(zero, "value", "region", ("above", "below"))["total"].iloc[0])

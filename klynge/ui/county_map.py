@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from klynge import metrics
 from klynge.domain import REGIONS
 from klynge.ui import drill
 from klynge.ui.charts import SCHEMA, _axis_format, chart_config
@@ -42,18 +43,15 @@ def shapes() -> tuple[dict, ...]:
 
 def per_county(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
     """Per county of `domain.REGIONS` with a cluster in `reports` (one year's reports, with
-    `region` and `figure` unless it is "clusters"): `clusters`, the clusters with a report,
-    and `value`, the figure summed over them (their count for "clusters"); `with_value`, how
-    many of them have the figure. A county without a cluster has no row."""
+    `region` and `figure` unless it is "clusters"), in the list's order: `clusters`, the
+    clusters with a report; `value`, the figure summed over them (their count for
+    "clusters"; missing where none has it), as `metrics.group_comparison` totals a group;
+    `with_value`, how many of them have the figure. A county without a cluster has no row."""
     known = reports[reports["region"].isin(REGIONS)]
-    grouped = known.groupby("region", sort=False)
-    counts = grouped["cluster_id"].nunique()
     if figure == "clusters":
-        values, with_value = counts.astype(float), counts
-    else:
-        # min_count=1: a county whose clusters all lack the figure has no sum, not 0.
-        values, with_value = grouped[figure].sum(min_count=1).astype(float), grouped[figure].count()
-    frame = pd.DataFrame({"clusters": counts, "value": values, "with_value": with_value}).rename_axis("region").reset_index()
+        known = known.assign(clusters=1.0)
+    counties = metrics.group_comparison(known, figure, "region")
+    frame = counties.rename(columns={"total": "value", "n": "with_value"})[["region", "clusters", "value", "with_value"]]
     order = {name: index for index, name in enumerate(REGIONS)}
     return frame.sort_values("region", key=lambda names: names.map(order)).reset_index(drop=True)
 
