@@ -34,6 +34,7 @@ CHARTS_PER_PAGE: dict[str, int | dict[str, int]] = {
     "pages/klyngeprofil.py": 9,  # the largest cluster until one is chosen: eight figures and its members
     "pages/maloppnaelse.py": 7,  # one per goal, a panel per indicator
     "pages/sammenlign.py": 10,  # the largest cluster and its peers (mature: no leverage) until some are chosen: the legend and nine figures
+    "pages/utforsk.py": 1,  # the chart of the choice (members by level until chosen)
     "pages/kvalifisering.py": 0,
     "pages/datakvalitet.py": 0,
     "pages/ordliste.py": {"indicators": 0, "terms": 0, "rules": 0},

@@ -58,11 +58,14 @@ class Figure:
 
 def value_text(value: float, unit: str) -> str:
     """A value as the reader writes it: a count with a decimal only where it has one (a
-    median of an even number of clusters), money in MNOK, a ratio with one decimal."""
+    median of an even number of clusters), money in MNOK, a ratio with one decimal, a share
+    in whole per cent."""
     if unit == "mnok":
         return fmt.mnok(value)
     if unit == "ratio":
         return fmt.ratio(value)
+    if unit == "percent":
+        return fmt.percent(value)
     return fmt.number(value, 0 if float(value).is_integer() else 1)
 
 

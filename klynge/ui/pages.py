@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/finansiering.py", "page.funding", ":material/payments:", "finansiering", "section.programme"),
     PageSpec("pages/internasjonalt.py", "page.international", ":material/public:", "internasjonalt", "section.programme"),
     PageSpec("pages/maloppnaelse.py", "page.goals", ":material/flag:", "maloppnaelse", "section.programme"),
+    PageSpec("pages/utforsk.py", "page.explore", ":material/explore:", "utforsk", "section.programme"),
     PageSpec("pages/klyngeprofil.py", "page.profile", ":material/badge:", "klyngeprofil", "section.clusters"),
     PageSpec("pages/sammenlign.py", "page.compare", ":material/compare_arrows:", "sammenlign", "section.clusters"),
     PageSpec("pages/kvalifisering.py", "page.qualification", ":material/verified:", "kvalifisering", "section.clusters"),

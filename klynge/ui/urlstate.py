@@ -27,7 +27,7 @@ from klynge.ui.texts import LANGUAGE_KEY, level_label, t
 # when one is missing). Those that take cluster names are checked here; for the others the
 # page's own widget checks the value.
 CLUSTER_PAGE_PARAMETERS: tuple[str, ...] = (PROFILE_KEY, "sammenlign")
-PAGE_PARAMETERS: tuple[str, ...] = ("trend", "kart", "mal", "rangering", "sok", "faktor", "mot", "ord", LANGUAGE_KEY)
+PAGE_PARAMETERS: tuple[str, ...] = ("trend", "kart", "indikator", "etter", "beregning", "mal", "rangering", "sok", "faktor", "mot", "ord", LANGUAGE_KEY)
 
 SHOWN_CHARACTERS = 40  # of a name or value in a notice
 MAX_NOTICES = 3  # per script run; the rest are counted in one more notice

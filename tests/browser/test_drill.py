@@ -132,3 +132,33 @@ def test_a_click_on_a_county_filters_to_it(page, demo_server, engine, last_year)
     assert tiles[TEXTS["metric.clusters"]] == str(len(expected)) and len(expected) > 0
     assert tiles[TEXTS["metric.members_total"]].replace("\u00a0", "").replace(" ", "") == str(int(expected["members_total"].sum()))
     screenshot(page, "drill-oversikt-county")
+
+
+def test_the_explorers_choices_are_in_its_link_and_the_link_draws_the_same_in_a_new_browser(page, new_page, demo_server, engine,
+                                                                                          last_year):
+    open_app(page, page_url(demo_server.url, PAGE["utforsk"]))
+    wait_for_charts(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text(TEXTS["explore.by.sector"], exact=True).first.click()
+    page.wait_for_url(re.compile(r"[?&]etter="))
+    main.get_by_text(TEXTS["explore.measure.median"], exact=True).first.click()
+    page.wait_for_url(re.compile(r"[?&]beregning="))
+    wait_for_app(page, settle_ms=0)
+    heading = TEXTS["explore.heading"].format(
+        title=TEXTS["explore.title.median"].format(figure=TEXTS["figure.members_total"]),
+        by=TEXTS["explore.by.sector"].lower(), years=last_year)
+    page.get_by_role("heading", name=heading).wait_for()
+    link = page.url
+
+    other = new_page()
+    open_app(other, link)
+    other.get_by_role("heading", name=heading).wait_for()
+    wait_for_charts(other)
+    # The bars are labelled with the medians the data layer's reports give, sector by sector.
+    reports = queries.reports(engine, Filter(years=(last_year, last_year)), columns=("members_total",))
+    medians = reports.groupby("sector")["members_total"].agg(["median", "count"])
+    labels = other.eval_on_selector_all(f"{CHART} path[aria-label]", "marks => marks.map(m => m.getAttribute('aria-label'))")
+    for sector, row in medians.iterrows():
+        if row["count"] >= metrics.MIN_PEERS:
+            assert f"{TEXTS[f'sector.{sector}']}: {row['median']:g}".replace(".", ",") in labels, (sector, labels)
+    screenshot(other, "utforsk-link")
