@@ -48,11 +48,8 @@ if sections["levels"].open:
 if sections["years"].open:
     with sections["years"]:
         summary = require_rows(data.summary_with_derived(flt))  # per level and year
-        components.indicator_heading("international_activities_new")
-        draw(charts.level_year_bars, summary, "international_activities_new", figure_label("international_activities_new"))
-
-        show_year_bars("internasjonalt", t("page.international"), summary, [Figure("intl_projects"), Figure("with_international_partners")],
-                       lambda: data.reports_with_derived(flt))
+        for figures in ([Figure("international_activities_new")], [Figure("intl_projects"), Figure("with_international_partners")]):
+            show_year_bars("internasjonalt", t("page.international"), summary, figures, lambda: data.reports_with_derived(flt))
         components.indicator_heading("international_cluster_collaborations")
         draw(charts.level_trend, summary, "international_cluster_collaborations", figure_label("international_cluster_collaborations"))
         charts.note_few_clusters(summary, "international_cluster_collaborations")

@@ -6,8 +6,7 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.indicators import GOALS, INDICATOR_BY_KEY
-from klynge.ui import charts, cluster_charts, components, data
-from klynge.ui.drawing import draw
+from klynge.ui import charts, cluster_charts, components, data, drill
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
@@ -16,6 +15,7 @@ require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
 summary = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
 st.caption(t("goals.caption"))
+drill.hint("points")
 indicators = [key for goal in GOALS for key in goal.indicators]
 note = charts.few_clusters_note(summary[summary[indicators].notna().any(axis=1)])
 if note:
@@ -24,22 +24,29 @@ if note:
 for kind in ("effect", "result"):
     st.header(t(f"goals.{kind}"))
     goals = [goal for goal in GOALS if goal.kind == kind]
-    for index, goal in enumerate(goals):
-        if index % 2 == 0:
-            row = st.columns(2, gap="large")  # two goals a row; one under the other on a phone
-        units = {key: INDICATOR_BY_KEY[key].unit for key in goal.indicators}
-        with row[index % 2]:
-            st.subheader(t(f"goal.{goal.key}"))
-            st.caption(t(f"goal.{goal.key}.how"))
-            draw(cluster_charts.goal_panels, summary, goal.indicators, units)
-            # Drawn only when opened (a rerun): seven closed tables cost as much as the charts.
-            details = st.expander(t("goals.details"), key=f"details-{goal.key}", on_change="rerun")
-            with details:
-                if details.open:
-                    for key in goal.indicators:
-                        components.indicator_heading(key, " (MNOK)" if units[key] == "mnok" else "")
-                        st.caption(t(f"definition.{key}"))
-                    table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *goal.indicators]]
-                    components.table(table, t("goals.file", goal=t(f"goal.{goal.key}")), units=units,
-                                     labels={"report_year": t("col.year"), "level": t("col.level"),
-                                             **{key: figure_label(key) for key in goal.indicators}})
+    for first in range(0, len(goals), 2):
+        row = st.columns(2, gap="large")  # two goals a row; one under the other on a phone
+        picks = []
+        for place, goal in zip(row, goals[first:first + 2]):
+            units = {key: INDICATOR_BY_KEY[key].unit for key in goal.indicators}
+            with place:
+                st.subheader(t(f"goal.{goal.key}"))
+                st.caption(t(f"goal.{goal.key}.how"))
+                pick = drill.chart("maloppnaelse", f"mal-{goal.key}", cluster_charts.goal_panels, summary, goal.indicators, units,
+                                   pick=True)
+                picks.append((goal, units, pick))
+                # Drawn only when opened (a rerun): seven closed tables cost as much as the charts.
+                details = st.expander(t("goals.details"), key=f"details-{goal.key}", on_change="rerun")
+                with details:
+                    if details.open:
+                        for key in goal.indicators:
+                            components.indicator_heading(key, " (MNOK)" if units[key] == "mnok" else "")
+                            st.caption(t(f"definition.{key}"))
+                        table = summary.assign(level=summary["level"].map(level_label))[["report_year", "level", *goal.indicators]]
+                        components.table(table, t("goals.file", goal=t(f"goal.{goal.key}")), units=units,
+                                         labels={"report_year": t("col.year"), "level": t("col.level"),
+                                                 **{key: figure_label(key) for key in goal.indicators}})
+        # The reports behind a point, under the row and across the page (a half is too narrow for the table).
+        for goal, units, pick in picks:
+            drill.show("maloppnaelse", pick, lambda: data.reports_with_derived(flt), [(key, units[key]) for key in goal.indicators],
+                       t("drill.file", topic=t(f"goal.{goal.key}")), about=t(f"goal.{goal.key}"))

@@ -8,7 +8,7 @@ from klynge.domain import FIVE_POINT_MODEL, MEMBER_COUNT_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
-from klynge.ui.level_charts import Figure, show_comparison
+from klynge.ui.level_charts import Figure, show_comparison, show_year_bars
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, member_type_label, t
 
@@ -87,9 +87,9 @@ if sections["five_point"].open:
 
 if sections["partners_gender"].open:
     with sections["partners_gender"]:
-        st.subheader(t("members.partners"), help=t("definition.partners_total") + "\n\n" + components.see_glossary())
+        st.subheader(t("members.partners"))
         summary = data.summary_with_derived(flt)
-        draw(charts.level_year_bars, summary, "partners_total", t("figure.partners_total"))
+        show_year_bars("medlemmer", t("page.members"), summary, [Figure("partners_total")], lambda: data.reports_with_derived(flt))
 
         st.subheader(t("members.gender"))
         st.caption(t("members.gender_caption"))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from klynge.ui import charts, drill, level_charts
+from klynge.ui import charts, cluster_charts, drill, level_charts
 from klynge.ui.drill import Pick
 from klynge.ui.level_charts import Figure
 from tests.test_level_comparison import hand, reports_of  # noqa: F401 - the hand-made programme
@@ -167,3 +167,21 @@ def test_the_list_shows_the_picked_rows_their_figures_and_profile_links_and_clea
     at.session_state["pick"] = False
     at.run()
     assert not at.dataframe and not at.button  # nothing picked: no list
+
+
+def test_the_goals_panels_share_one_selection_of_a_level_in_a_year(hand):  # noqa: F811
+    reports = _both_years(hand)
+    summary = reports.groupby(["level", "report_year"], as_index=False)[["members_total", "new_jobs"]].sum()
+    summary["clusters"] = 5
+    units = {"members_total": "count", "new_jobs": "count"}
+    spec = cluster_charts.goal_panels(summary, ["members_total", "new_jobs"], units, pick=True).to_dict()
+    [selection] = spec["params"]
+    assert selection["name"] == drill.GOAL_PICK and selection["select"]["fields"] == ["level", "report_year"]
+    # Every panel is a view of it, and only a click on a point (a symbol) picks.
+    assert sorted(selection["views"]) == sorted(panel["name"] for panel in spec["vconcat"])
+    assert "marktype === 'symbol'" in selection["select"]["on"]
+    for panel in spec["vconcat"]:
+        data = pd.DataFrame(spec["datasets"][panel["data"]["name"]])
+        drawn = data.dropna(subset=["value"])
+        assert len(drawn) and drawn[["level", "report_year"]].notna().all().all()
+    assert "params" not in cluster_charts.goal_panels(summary, ["members_total"], units).to_dict()

@@ -9,6 +9,7 @@ years beside it; a lone year is still drawn, as a point.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import altair as alt
@@ -31,6 +32,7 @@ from klynge.ui.charts import (
     level_label_order,
     with_year_gaps,
 )
+from klynge.ui import drill
 from klynge.ui.texts import figure_label, level_label, t
 
 # The medians are reference lines, not clusters: grey (colour is the clusters' on these
@@ -200,22 +202,27 @@ def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
     return _configure(chart, view={"stroke": None})
 
 
-def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str]) -> alt.VConcatChart:
+def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str], pick: bool = False) -> alt.VConcatChart:
     """A goal's indicators as small multiples: one short panel each, titled with the
     indicator and its unit, on its own value axis, one above the other over the same years,
     one line per level and one legend of the levels. `summary` has `report_year`, `level`,
     `clusters` and the indicators (per level and year); a missing value is a gap, a figure
-    that rests on fewer than `MIN_PEERS` clusters a hollow ring (n in the tooltip)."""
+    that rests on fewer than `MIN_PEERS` clusters a hollow ring (n in the tooltip). With
+    `pick`, a click on a point picks its level and year in every panel (`drill`)."""
     span = (int(summary["report_year"].min()), int(summary["report_year"].max()))
     present = set(summary["level"].map(level_label))
     legend_values = [label for label in level_label_order() if label in present]
     panels = []
+    # One selection shared by the panels; only a click on a point picks (on a line, Vega would
+    # give the line's first point).
+    selection = alt.selection_point(name=drill.GOAL_PICK, fields=["level", "report_year"], clear="dblclick",
+                                    on="click[event.item && event.item.mark.marktype === 'symbol']")
     for position, key in enumerate(indicators):
         unit = units[key]
         data = summary[["report_year", "level", "clusters", key]].rename(columns={key: "value"})
         data = data[data["value"].notna()].assign(level_label=lambda d: d["level"].map(level_label))
         data = data.assign(few=["few" if n < MIN_PEERS else "ok" for n in data["clusters"]])
-        data = with_year_gaps(data.drop(columns="level"), "level_label", span=span)
+        data = with_year_gaps(data, "level_label", span=span)
         last = position == len(indicators) - 1
         panel = alt.Chart(data).mark_line(
             invalid=_LINE_INVALID, strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=40, opacity=1),
@@ -234,5 +241,11 @@ def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[st
                                   anchor="start", frame="bounds", fontSize=12, offset=4),
         )
         panels.append(panel)
-    chart = alt.vconcat(*panels, spacing=14).resolve_scale(y="independent", x="shared", color="shared", shape="shared")
+    chart = alt.vconcat(*panels, spacing=14)
+    if pick:
+        with warnings.catch_warnings():
+            # Altair copies a concatenated chart's selection into each part and merges the
+            # copies back into one, saying so every time: that one is what is meant here.
+            warnings.filterwarnings("ignore", message="Automatically deduplicated selection parameter", category=UserWarning)
+            chart = chart.add_params(selection).resolve_scale(y="independent", x="shared", color="shared", shape="shared")
     return _configure(chart)

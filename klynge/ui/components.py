@@ -77,8 +77,12 @@ def see_glossary() -> str:
     return t("links.see_glossary", link=glossary_link())
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """`text` as a file name or a widget key: lower-case letters, digits and hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tabell"
+
+
+_slug = slug  # the name the tests and older code use
 
 
 def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:

@@ -29,6 +29,7 @@ from klynge.ui.texts import figure_label, level_label, t
 # The fields a mark can be picked by, in the order a pick is described.
 FIELDS = ("cluster_id", "region", "level", "report_year")
 PREFIX = "utvalg"  # with the page's url path: the state keys of a page's charts
+GOAL_PICK = "punkt"  # the selection of the goals' small multiples (cluster_charts.goal_panels)
 
 
 def select_on(name: str, layers: Sequence[str], fields: Sequence[str], others: Sequence[str] = ()) -> dict:
@@ -137,11 +138,13 @@ def hint(kind: str) -> None:
 
 
 def show(page: str, pick: Pick, reports: pd.DataFrame | Callable[[], pd.DataFrame], figures: Iterable[tuple[str, str]],
-         file_name: str) -> None:
+         file_name: str, about: str | None = None) -> None:
     """Under the charts of `page`: the reports behind `pick` (from `reports`, or the frame a
     function gives, read only when something is picked), one row per report, with the
     cluster's level, the year, the `figures` (key, unit) and a link to its profile; its
-    downloads hold exactly those rows. Nothing when nothing is picked."""
+    downloads hold exactly those rows, in a file named `file_name` (which names the list's
+    widgets too: two lists on a page need two names); `about` names the chart, where the
+    list is not right under it. Nothing when nothing is picked."""
     if not pick:
         return
     rows = pick.rows(reports() if callable(reports) else reports)
@@ -149,9 +152,10 @@ def show(page: str, pick: Pick, reports: pd.DataFrame | Callable[[], pd.DataFram
     with st.container(border=True):
         top, button = st.columns([3, 1], vertical_alignment="center")
         names = dict(zip(rows["cluster_id"], rows["cluster"]))
-        top.markdown(f"**{t('drill.heading')}**: {plain(pick.describe(names))}", help=t("drill.hint_help"))
-        button.button(t("drill.clear"), on_click=clear, args=(page,), key=f"{PREFIX}-{page}-fjern", icon=":material/close:",
-                      width="stretch")
+        described = plain(pick.describe(names))
+        top.markdown(f"**{t('drill.heading')}**: {f'{plain(about)} · ' if about else ''}{described}", help=t("drill.hint_help"))
+        button.button(t("drill.clear"), on_click=clear, args=(page,), key=f"{PREFIX}-{page}-{components.slug(file_name)}-fjern",
+                      icon=":material/close:", width="stretch")
         if rows.empty:
             st.caption(t("drill.none"))
             return

@@ -233,7 +233,8 @@ def show_year_bars(page: str, topic: str, summary: pd.DataFrame, figures: list[F
             pick |= drill.chart(page, f"ar-{figure.key}", charts.level_year_bars, summary, figure.key, title, figure.unit,
                                 beside=len(figures), pick=True)
     drill.hint("bars")
-    drill.show(page, pick, reports, [(figure.key, figure.unit) for figure in figures], t("drill.file", topic=topic))
+    named = f"{topic}, {', '.join(figure_label(figure.key) for figure in figures)}"  # a page may have two of these
+    drill.show(page, pick, reports, [(figure.key, figure.unit) for figure in figures], t("drill.file", topic=named))
 
 
 def show_comparison(page: str, reports: pd.DataFrame, figures: list[Figure], year: int, topic: str,

@@ -162,3 +162,29 @@ def test_the_explorers_choices_are_in_its_link_and_the_link_draws_the_same_in_a_
         if row["count"] >= metrics.MIN_PEERS:
             assert f"{TEXTS[f'sector.{sector}']}: {row['median']:g}".replace(".", ",") in labels, (sector, labels)
     screenshot(other, "utforsk-link")
+
+
+def test_a_goals_point_lists_the_reports_of_that_level_that_year(page, demo_server, engine, last_year):
+    from klynge.indicators import GOALS
+
+    goal = GOALS[0]
+    year = last_year - 2
+    open_app(page, page_url(demo_server.url, PAGE["maloppnaelse"]))
+    wait_for_charts(page)
+    label = click_mark(page, f'[aria-roledescription=point][aria-label*="{TEXTS["chart.year"]}: {year};"]'
+                             f'[aria-label*="{TEXTS["chart.level"]}: {LEVEL_LABEL};"]', f"{LEVEL_LABEL} {year}")
+    assert f"{TEXTS['chart.level']}: {LEVEL_LABEL};" in label
+    rows = rows_of(download(page, "csv", TEXTS["drill.file"].format(topic=TEXTS[f"goal.{goal.key}"])))
+    expected = data_layer_reports(engine, LEVEL, year)
+    first = TEXTS[f"figure.{goal.indicators[0]}"]
+    assert sorted((row[TEXTS["col.cluster"]], float(row[first])) for row in rows) == sorted(
+        zip(expected["cluster"], expected[goal.indicators[0]].astype(float)))
+    # The chart's point is the sum of its rows.
+    value = float(label.split(f"{first}: ")[1].split(";")[0].replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    assert math.isclose(sum(float(row[first]) for row in rows), value)
+
+
+def data_layer_reports(engine, level: str, year: int):
+    """The reports of `level` in `year` with the derived figures, as the data layer gives them."""
+    return metrics.with_derived(queries.reports(engine, Filter(levels=(level,), years=(year, year)), columns=queries.SUMMED_FIELDS),
+                                queries.rules(engine))
