@@ -52,7 +52,7 @@ else:
     shown = frame.head(charts.MAX_CLUSTER_BARS) if by == "cluster" else frame
     if len(shown) < len(frame):
         st.caption(t("chart.largest", shown=fmt.integer(len(shown)), total=fmt.integer(len(frame))))
-    draw(explore.bars, shown, title, unit)
+    draw(explore.bars, shown, title, unit, measure == "median")
 if measure == "median":
     st.caption(t("explore.median_note", minimum=metrics.MIN_PEERS))
 

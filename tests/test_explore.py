@@ -114,3 +114,15 @@ def test_the_page_draws_what_its_link_asks_for(params, kind, rows, hand_url, mon
     table = at.dataframe[-1].value
     values = table[table.columns[-1]]
     assert {str(label): (None if value == float("-inf") else value) for label, value in zip(table[table.columns[0]], values)} == rows
+
+
+def test_a_bar_without_a_value_says_why():
+    frame = pd.DataFrame({"group": ["a", "b", "c"], "label": ["A", "B", "C"], "clusters": [4, 2, 3], "n": [4, 2, 0],
+                          "value": [3.0, float("nan"), float("nan")]})
+    medians = explore.bars(frame, "Medlemmer, median per klynge", "count", median=True)["datasets"]
+    assert medians["groups"]["text"].tolist() == ["3"]
+    assert medians["missing"][["label", "text"]].values.tolist() == [["B", "for få (n = 2)"], ["C", "ingen verdi"]]
+    # A share of a whole that is 0 has no value, whatever n.
+    shares = explore.bars(frame, "Andel", "percent")["datasets"]["missing"]
+    assert shares["text"].tolist() == ["ingen verdi", "ingen verdi"]
+    assert explore.bars(frame, "Andel", "percent")["datasets"]["groups"]["description"].tolist() == ["A: 300\xa0%"]

@@ -102,10 +102,11 @@ def as_counties(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={"group": "region", "n": "with_value"})[["region", "clusters", "value", "with_value"]]
 
 
-def bars(frame: pd.DataFrame, title: str, unit: str) -> dict:
+def bars(frame: pd.DataFrame, title: str, unit: str, median: bool = False) -> dict:
     """One horizontal bar per group (`breakdown`'s rows, in their order), each labelled with
-    its value; n in the tooltip. A group without a value has no bar, and its label says so."""
-    data = frame.assign(text=[value_text(value, unit) if pd.notna(value) else _missing(n)
+    its value; n in the tooltip. A group without a value has no bar, and its label says why
+    (`median`: the values are medians, missing where too few clusters have the figure)."""
+    data = frame.assign(text=[value_text(value, unit) if pd.notna(value) else _missing(n, median)
                               for value, n in zip(frame["value"], frame["n"])], zero=0.0)
     data["description"] = data["label"] + ": " + data["text"]  # what a screen reader says of a bar
     order = list(data["label"])
@@ -133,9 +134,10 @@ def bars(frame: pd.DataFrame, title: str, unit: str) -> dict:
             "datasets": {"groups": data[data["value"].notna()], "missing": data[data["value"].isna()]}}
 
 
-def _missing(n: int) -> str:
-    """Why a group has no value: none of its clusters has the figure, or (a median) too few do."""
-    return t("explore.no_value") if n == 0 else t("levels.too_few_cell", n=fmt.integer(n))
+def _missing(n: int, median: bool) -> str:
+    """Why a group has no value: too few of its clusters have the figure for a median, or
+    none has it (or, for a share, the whole selection's sum is 0)."""
+    return t("levels.too_few_cell", n=fmt.integer(n)) if median and n > 0 else t("explore.no_value")
 
 
 def year_line(frame: pd.DataFrame, title: str, unit: str) -> dict:

@@ -21,6 +21,7 @@ from klynge.ui.components import _slug
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import open_app, screenshot
+from tests.browser.test_accessibility import AXE, BLOCKING, NOT_SCANNED, describe
 from tests.browser.test_dashboard import key_figures
 from tests.browser.test_safe_downloads import download
 
@@ -62,6 +63,8 @@ def rows_of(file: bytes) -> list[dict[str, str]]:
 
 
 def test_a_median_and_then_a_dot_list_their_reports_and_clear_takes_the_list_away(page, demo_server, engine, last_year):
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core, as the package ships it
+
     open_app(page, page_url(demo_server.url, PAGE["medlemmer"]))
     wait_for_charts(page)
     file = TEXTS["drill.file"].format(topic=TEXTS["page.members"])
@@ -83,6 +86,10 @@ def test_a_median_and_then_a_dot_list_their_reports_and_clear_takes_the_list_awa
     assert [(row[TEXTS["col.cluster"]], int(row[TEXTS["figure.members_total"]])) for row in rows] == [
         (chosen["cluster"], int(chosen["members_total"]))]
     screenshot(page, "drill-medlemmer-dot")
+    # The list under the charts passes axe-core as the pages do.
+    page.evaluate(AXE_SCRIPT)
+    blocking = [v for v in page.evaluate(AXE, [NOT_SCANNED]) if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
 
     page.get_by_role("button", name=TEXTS["drill.clear"]).click()
     page.wait_for_selector(PANEL_HEADING, state="detached")
@@ -100,7 +107,8 @@ def test_a_bar_lists_the_reports_whose_sum_it_is(page, demo_server, engine, last
                              f'[aria-label*="{TEXTS["chart.level"]}: {label_of_level};"]', f"{label_of_level} {year}")
     bar_value = float(label.split("MNOK: ")[1].split(";")[0].replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
-    rows = rows_of(download(page, "csv", TEXTS["drill.file"].format(topic=TEXTS["page.funding"])))
+    named = f"{TEXTS['page.funding']}, {TEXTS['figure.funding_national_mnok']}, {TEXTS['figure.funding_eu_mnok']}"
+    rows = rows_of(download(page, "csv", TEXTS["drill.file"].format(topic=named)))
     expected = queries.reports(engine, Filter(levels=(level,), years=(year, year)),
                                columns=("funding_national_mnok", "funding_eu_mnok"))
     national = TEXTS["figure.funding_national_mnok"] + " (MNOK)"
@@ -157,6 +165,7 @@ def test_the_explorers_choices_are_in_its_link_and_the_link_draws_the_same_in_a_
     # The bars are labelled with the medians the data layer's reports give, sector by sector.
     reports = queries.reports(engine, Filter(years=(last_year, last_year)), columns=("members_total",))
     medians = reports.groupby("sector")["members_total"].agg(["median", "count"])
+    other.locator(f"{CHART} path[aria-roledescription=bar][aria-label]").first.wait_for(state="attached")  # drawn after the run
     labels = other.eval_on_selector_all(f"{CHART} path[aria-label]", "marks => marks.map(m => m.getAttribute('aria-label'))")
     for sector, row in medians.iterrows():
         if row["count"] >= metrics.MIN_PEERS:
