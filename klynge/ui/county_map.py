@@ -64,7 +64,9 @@ def county_map(counties: pd.DataFrame, title: str, unit: str) -> dict:
     data = counties.assign(text=[_value_text(value, unit) for value in counties["value"]])
     colour = {"field": "value", "type": "quantitative", "title": title,
               "scale": {"scheme": "blues", "zero": True, "domainMin": 0},
-              "legend": {"format": value_format, "orient": "left", "gradientLength": 220, "titleLimit": 260},
+              # Under the map, across: beside it, the legend took the width a phone needs for Finnmark.
+              "legend": {"format": value_format, "orient": "bottom", "direction": "horizontal", "gradientLength": 240,
+                         "titleLimit": 300},
               "condition": {"test": "!isValid(datum.value)", "value": NO_CLUSTERS_COLOUR}}
     layer = {
         "name": LAYER,
@@ -90,6 +92,7 @@ def county_map(counties: pd.DataFrame, title: str, unit: str) -> dict:
         },
     }
     return {"$schema": SCHEMA, "config": chart_config(), "height": HEIGHT, "projection": PROJECTION, "layer": [layer],
+            "autosize": {"type": "fit", "contains": "padding"},
             "usermeta": {"klynge": {"chart": "county_map"}}, "datasets": {"counties": data}}
 
 
