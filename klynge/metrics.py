@@ -5,7 +5,6 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np

@@ -79,6 +79,15 @@ def demo_database(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def engine(demo_database):
+    """The demo database the browser tests' server reads, for the tests to read it too (in
+    place of tests/conftest.py's empty database of each test)."""
+    engine = make_engine(demo_database)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
 def playwright_session():
     require_browser()
     from playwright.sync_api import sync_playwright

@@ -13,7 +13,6 @@ import pytest
 from klynge import metrics, queries
 from klynge.devtools import open_section, page_url, section_labels, wait_for_app, wait_for_charts
 from klynge.queries import Filter
-from klynge.store.engine import make_engine
 from klynge.summary import level_figures
 from klynge.ui import format as fmt
 from klynge.ui.components import _slug
@@ -25,13 +24,6 @@ TEXTS = CATALOGUES[DEFAULT_LANGUAGE]
 LEVEL = "arena"
 LEVEL_LABEL = TEXTS[f"level.{LEVEL}"]
 OVERVIEW = next(spec for spec in PAGES if spec.url_path == "oversikt")
-
-
-@pytest.fixture(scope="module")
-def engine(demo_database):
-    engine = make_engine(demo_database)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

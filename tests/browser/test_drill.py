@@ -15,7 +15,6 @@ import pytest
 from klynge import metrics, queries
 from klynge.devtools import open_section, page_url, wait_for_app, wait_for_charts
 from klynge.queries import Filter
-from klynge.store.engine import make_engine
 from klynge.ui import filters
 from klynge.ui.components import _slug
 from klynge.ui.pages import PAGES
@@ -31,13 +30,6 @@ LEVEL = "arena"
 LEVEL_LABEL = TEXTS[f"level.{LEVEL}"]
 CHART = "[data-testid=stVegaLiteChart] svg.marks"
 PANEL_HEADING = f"[data-testid=stMain] [data-testid=stMarkdownContainer]:has-text('{TEXTS['drill.heading']}')"
-
-
-@pytest.fixture(scope="module")
-def engine(demo_database):
-    engine = make_engine(demo_database)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
