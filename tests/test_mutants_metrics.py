@@ -304,3 +304,18 @@ def test_group_comparison_by_hand_with_gaps_an_odd_and_an_even_group_and_a_ratio
     assert ratio["Oslo"] == 0.75 and ratio["Agder"] == 2.0 and math.isnan(ratio["Troms"])
     zero = pd.DataFrame({"region": ["Oslo"], "value": [1.0], "above": [1.0], "below": [0.0]})
     assert math.isnan(metrics.group_comparison(zero, "value", "region", ("above", "below"))["total"].iloc[0])
+
+
+def test_group_comparison_of_no_reports_of_no_values_and_of_a_single_value():
+    empty = metrics.group_comparison(pd.DataFrame({"level": [], "value": []}), "value", "level")
+    assert list(empty.columns) == ["level", "clusters", "n", "median", "total"] and empty.empty
+    # No report has the figure: every group is there, with no median and no sum.
+    none = metrics.group_comparison(pd.DataFrame({"level": ["arena", "moden"], "value": [None, None]}), "value", "level")
+    assert none["clusters"].tolist() == [1, 1] and none["n"].tolist() == [0, 0]
+    assert none["median"].isna().all() and none["total"].isna().all()
+    # One value is a sum (of one), not a gap.
+    one = metrics.group_comparison(pd.DataFrame({"level": ["arena", "arena"], "value": [7.0, None]}), "value", "level")
+    assert one["total"].tolist() == [7.0] and one["n"].tolist() == [1]
+    # A ratio where one of a group's denominators is not set has no figure, even beside set ones.
+    ratio = pd.DataFrame({"level": ["arena"] * 3, "value": [1.0] * 3, "above": [1.0, 2.0, 3.0], "below": [1.0, None, 2.0]})
+    assert math.isnan(metrics.group_comparison(ratio, "value", "level", ("above", "below"))["total"].iloc[0])
