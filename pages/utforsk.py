@@ -56,8 +56,9 @@ else:
 if measure == "median":
     st.caption(t("explore.median_note", minimum=metrics.MIN_PEERS))
 
+listing = frame[["label", "clusters", *(["n"] if indicator != "clusters" else []), "value"]]
 components.table(
-    frame[["label", "clusters", *(["n"] if indicator != "clusters" else []), "value"]],
+    components.with_profile_links(listing, "label") if by == "cluster" else listing,
     t("explore.file", figure=figure_label(indicator), by=t(f"explore.by.{by}").lower()),
     units={"clusters": "count", "n": "count", "value": unit},
     labels={"label": t(f"explore.by.{by}"), "clusters": t("levels.col.clusters"), "n": t("explore.col.n"), "value": title},

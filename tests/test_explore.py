@@ -126,3 +126,10 @@ def test_a_bar_without_a_value_says_why():
     shares = explore.bars(frame, "Andel", "percent")["datasets"]["missing"]
     assert shares["text"].tolist() == ["ingen verdi", "ingen verdi"]
     assert explore.bars(frame, "Andel", "percent")["datasets"]["groups"]["description"].tolist() == ["A: 300\xa0%"]
+
+
+def test_by_cluster_each_row_links_to_its_profile(hand_url, monkeypatch):  # noqa: F811
+    at = open_page(hand_url, "pages/utforsk.py", monkeypatch, fra="2024", til="2024", etter=NB["explore.by.cluster"])
+    table = at.dataframe[-1].value
+    assert table["Klynge"].tolist()[:2] == ["Gamma", "Beta"]  # largest first: 100, 60 members
+    assert table["profile_link"].tolist()[:2] == ["klyngeprofil?profil=Gamma&fra=2024", "klyngeprofil?profil=Beta&fra=2024"]
