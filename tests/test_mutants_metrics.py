@@ -289,6 +289,8 @@ def test_group_comparison_by_hand_with_gaps_an_odd_and_an_even_group_and_a_ratio
     # Sorted by the group; the row without a county is in none.
     assert frame["region"].tolist() == ["Agder", "Oslo", "Troms"]
     assert frame["clusters"].tolist() == [4, 3, 1] and frame["n"].tolist() == [3, 3, 0]
+    # Counts stay whole numbers (a table writes 4, not 4,0), figures are floats.
+    assert frame.dtypes.astype(str).tolist()[1:] == ["int64", "int64", "float64", "float64"]
     # Agder: 2, 4, 10 -> 4; Oslo: 1, 3, 5 -> 3; Troms: no value, so no median and no sum (not 0).
     assert frame["median"].tolist()[:2] == [4.0, 3.0] and math.isnan(frame["median"].iloc[2])
     assert frame["total"].tolist()[:2] == [16.0, 9.0] and math.isnan(frame["total"].iloc[2])
