@@ -244,10 +244,10 @@ def test_a_wide_table_says_it_scrolls():
 
 def test_the_scroll_cues_style_holds_no_data():
     """The only HTML the app writes (the scroll cue's style) is made from the table's name
-    through `_slug`: a hostile name leaves letters, digits and hyphens only."""
-    from klynge.ui.components import _slug, scroll_cue
+    through `slug`: a hostile name leaves letters, digits and hyphens only."""
+    from klynge.ui.components import slug, scroll_cue
 
     hostile = '</style><script>alert("x")</script> «Sjø» {display:block}'
-    assert re.fullmatch(r"[a-z0-9-]+", f"scroll-{_slug(hostile)}")
+    assert re.fullmatch(r"[a-z0-9-]+", f"scroll-{slug(hostile)}")
     with pytest.raises(ValueError):
         scroll_cue(900, "scroll-</style>")

@@ -82,8 +82,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tabell"
 
 
-_slug = slug  # the name the tests and older code use
-
 
 def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
     """CSV and Excel buttons for `frame`, as shown, or for the frame a function gives (for
@@ -93,15 +91,15 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
         return frame() if callable(frame) else frame
 
     left, right, _ = st.columns([1, 1, 4])
-    slug = _slug(name)
+    name_slug = slug(name)
     left.download_button(
-        t("download.csv"), data=lambda: write_frame(rows(), "csv"), file_name=f"{slug}.csv", mime="text/csv",
-        key=f"csv-{slug}", on_click="ignore", icon=":material/download:",
+        t("download.csv"), data=lambda: write_frame(rows(), "csv"), file_name=f"{name_slug}.csv", mime="text/csv",
+        key=f"csv-{name_slug}", on_click="ignore", icon=":material/download:",
     )
     right.download_button(
-        t("download.xlsx"), data=lambda: write_frame(rows(), "xlsx"), file_name=f"{slug}.xlsx",
+        t("download.xlsx"), data=lambda: write_frame(rows(), "xlsx"), file_name=f"{name_slug}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"xlsx-{slug}", on_click="ignore", icon=":material/download:",
+        key=f"xlsx-{name_slug}", on_click="ignore", icon=":material/download:",
     )
 
 
@@ -186,7 +184,7 @@ def scroll_cue(width: int, key: str) -> None:
     """A caption saying that a table `width` pixels wide scrolls sideways, shown only while
     the window is too narrow for the table: CSS media queries on the caption's container
     (`key`, which Streamlit gives it as the class `st-key-<key>`) hide it otherwise. The
-    HTML holds only `key` (letters, digits and hyphens, as `_slug` makes it) and numbers:
+    HTML holds only `key` (letters, digits and hyphens, as `slug` makes it) and numbers:
     no data reaches it."""
     if not _SAFE_KEY.fullmatch(key):
         raise ValueError(f"not a safe key for the scroll cue's style: {key!r}")
@@ -227,7 +225,7 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
             config[labels[column]] = st.column_config.NumberColumn(header, width=width, help=header)
         else:
             config[labels[column]] = st.column_config.Column(header, width=width, help=header)
-    scroll_cue(sum(widths.values()), f"scroll-{_slug(name)}")
+    scroll_cue(sum(widths.values()), f"scroll-{slug(name)}")
     display = {labels[column]: text for column, text in texts.items()}
     st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
                  height=height, width="stretch", placeholder=fmt.GAP, row_height=row_height)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from klynge import metrics
 from klynge.domain import REGIONS
-from klynge.ui import drill
+from klynge.indicators import INDICATOR_BY_KEY
+from klynge.ui import drill, explore
 from klynge.ui.charts import SCHEMA, _axis_format, chart_config
 from klynge.ui.level_charts import value_text
 from klynge.ui.texts import t
@@ -32,7 +32,7 @@ NO_CLUSTERS_COLOUR = "#eeeeee"
 PROJECTION = {"type": "transverseMercator", "rotate": [-15, 0, 0]}
 # The figures a county can be coloured by: the reports' columns (derived figures included),
 # and their units. "clusters" counts the clusters with a report.
-FIGURES = {"clusters": "count", "members_total": "count", "funding_triggered_mnok": "mnok", "intl_projects": "count"}
+FIGURES = {key: INDICATOR_BY_KEY[key].unit for key in ("clusters", "members_total", "funding_triggered_mnok", "intl_projects")}
 
 
 @lru_cache(maxsize=1)
@@ -45,15 +45,10 @@ def per_county(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
     """Per county of `domain.REGIONS` with a cluster in `reports` (one year's reports, with
     `region` and `figure` unless it is "clusters"), in the list's order: `clusters`, the
     clusters with a report; `value`, the figure summed over them (their count for
-    "clusters"; missing where none has it), as `metrics.group_comparison` totals a group;
-    `with_value`, how many of them have the figure. A county without a cluster has no row."""
-    known = reports[reports["region"].isin(REGIONS)]
-    if figure == "clusters":
-        known = known.assign(clusters=1.0)
-    counties = metrics.group_comparison(known, figure, "region")
-    frame = counties.rename(columns={"total": "value", "n": "with_value"})[["region", "clusters", "value", "with_value"]]
-    order = {name: index for index, name in enumerate(REGIONS)}
-    return frame.sort_values("region", key=lambda names: names.map(order)).reset_index(drop=True)
+    "clusters"; missing where none has it), as the explorer sums a county
+    (`explore.breakdown`); `with_value`, how many of them have the figure. A county without
+    a cluster has no row."""
+    return explore.as_counties(explore.breakdown(reports[reports["region"].isin(REGIONS)], figure, "region", "sum"))
 
 
 def county_map(counties: pd.DataFrame, title: str, unit: str) -> dict:

@@ -75,15 +75,14 @@ def _version(url: str) -> DataVersion:
         return _run_versions[run].setdefault(url, version)
 
 
-def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ...], exclude: tuple[int, ...]) -> pd.DataFrame:
-    # Only the figures are read (not the texts), and only the small answer is cached.
-    peers = queries.reports(engine, Filter(years=years), columns=queries.SUMMED_FIELDS)
-    return metrics.level_medians(metrics.with_derived(peers, queries.rules(engine)), list(figures), exclude)
-
-
 def _reports_with_derived(engine: Engine, flt: Filter) -> pd.DataFrame:
     reports = queries.reports(engine, flt, columns=queries.SUMMED_FIELDS)
     return metrics.with_derived(reports, queries.rules(engine)) if not reports.empty else reports
+
+
+def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ...], exclude: tuple[int, ...]) -> pd.DataFrame:
+    # Only the figures are read (not the texts), and only the small answer is cached.
+    return metrics.level_medians(_reports_with_derived(engine, Filter(years=years)), list(figures), exclude)
 
 
 # The read functions the pages may call, by name. One cached runner serves them all, with

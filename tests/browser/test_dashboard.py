@@ -15,7 +15,7 @@ from klynge.devtools import open_section, page_url, section_labels, wait_for_app
 from klynge.queries import Filter
 from klynge.summary import level_figures
 from klynge.ui import format as fmt
-from klynge.ui.components import _slug
+from klynge.ui.components import slug
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import TIMEOUT_MS, open_app, screenshot
@@ -220,7 +220,7 @@ def test_the_searched_descriptions_download_holds_every_match(page, demo_server,
     assert len(expected) > 30
     open_app(page, page_url(demo_server.url, international, "sok=MESSE"))
     # The descriptions' own button (the page has the level tables' downloads too), by its key.
-    button = page.locator(f".st-key-csv-{_slug(TEXTS['international.descriptions_file'])} button")
+    button = page.locator(f".st-key-csv-{slug(TEXTS['international.descriptions_file'])} button")
     button.wait_for()
     assert page.locator("[data-testid=stExpander]").count() == 30
     with page.expect_download() as download:

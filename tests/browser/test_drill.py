@@ -16,7 +16,7 @@ from klynge import metrics, queries
 from klynge.devtools import open_section, page_url, wait_for_app, wait_for_charts
 from klynge.queries import Filter
 from klynge.ui import filters
-from klynge.ui.components import _slug
+from klynge.ui.components import slug
 from klynge.ui.pages import PAGES
 from klynge.ui.texts import CATALOGUES, DEFAULT_LANGUAGE
 from tests.browser.conftest import open_app, screenshot
@@ -86,7 +86,7 @@ def test_a_median_and_then_a_dot_list_their_reports_and_clear_takes_the_list_awa
     page.get_by_role("button", name=TEXTS["drill.clear"]).click()
     page.wait_for_selector(PANEL_HEADING, state="detached")
     wait_for_app(page, settle_ms=0)
-    assert page.locator(f".st-key-csv-{_slug(file)} button").count() == 0
+    assert page.locator(f".st-key-csv-{slug(file)} button").count() == 0
 
 
 def test_a_bar_lists_the_reports_whose_sum_it_is(page, demo_server, engine, last_year):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from klynge.devtools import open_section, page_url, streamlit_server
-from klynge.ui.components import _slug
+from klynge.ui.components import slug
 from klynge.ui.pages import PAGES
 from tests.browser.conftest import open_app, require_browser, screenshot
 from tests.test_safe_exports import MARKED, NAME, PAYLOAD, TEXTS, assert_csv_safe, assert_xlsx_safe, hostile_database
@@ -29,7 +29,7 @@ def hostile_server(tmp_path_factory):
 def download(page, kind: str, file: str) -> bytes:
     """The file the `kind` (csv, xlsx) download button of the table whose file name starts
     with `file` gives when clicked (found by its key: a page has several tables)."""
-    button = page.locator(f"[class*='st-key-{kind}-{_slug(file)}'] button")
+    button = page.locator(f"[class*='st-key-{kind}-{slug(file)}'] button")
     button.wait_for()  # the elements below the charts can take a moment to draw
     with page.expect_download() as made:
         button.click()

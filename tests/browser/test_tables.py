@@ -16,7 +16,7 @@ from klynge.devtools import APP_READY, open_section, page_url
 from klynge.store.engine import make_engine
 from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
-from klynge.ui.components import _slug
+from klynge.ui.components import slug
 from klynge.ui.pages import PAGES
 from tests.browser.conftest import open_app, screenshot
 
@@ -119,7 +119,7 @@ def test_a_number_column_with_gaps_sorts_by_value_and_a_cut_off_table_says_it_sc
     open_app(page, page_url(demo_server.url, MEMBERS))
     open_section(page, NB["tab.partners_gender"])
     label = NB["figure.mgmt_women_share"]
-    cue, grid = grid_after(page, f"scroll-{_slug(NB['members.gender_file'].format(year=last_year))}")
+    cue, grid = grid_after(page, f"scroll-{slug(NB['members.gender_file'].format(year=last_year))}")
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     # The table is cut off at the page's edge, and says so.
