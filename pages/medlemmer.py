@@ -87,8 +87,7 @@ if sections["five_point"].open:
 
 if sections["partners_gender"].open:
     with sections["partners_gender"]:
-        st.subheader(t("members.partners"))
-        summary = data.summary_with_derived(flt)
+        summary = data.summary_with_derived(flt)  # the partners' heading is the chart's, with its definition
         show_year_bars("medlemmer", t("page.members"), summary, [Figure("partners_total")], lambda: data.reports_with_derived(flt))
 
         st.subheader(t("members.gender"))

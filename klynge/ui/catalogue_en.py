@@ -187,7 +187,6 @@ EN: dict[str, str] = {
     "members.five_point_file": "five-point model {year}",
     "members.lacking": "Clusters lacking at least one type",
     "members.no_register": "None of the selected clusters has a member register in the database.",
-    "members.partners": "Collaboration partners",
     "members.gender": "Gender balance",
     "members.gender_caption": "Share of women on the steering groups and among paid staff in cluster management, per level.",
     "members.gender_steering": "Steering groups",

@@ -187,7 +187,6 @@ NB: dict[str, str] = {
     "members.five_point_file": "femkantmodellen {year}",
     "members.lacking": "Klynger som mangler minst én type",
     "members.no_register": "Ingen av de valgte klyngene har medlemsregister i databasen.",
-    "members.partners": "Samarbeidspartnere",
     "members.gender": "Kjønnsbalanse",
     "members.gender_caption": "Kvinneandel i styringsgruppene og blant de lønnede i klyngeledelsene, per nivå.",
     "members.gender_steering": "Styringsgrupper",
