@@ -307,6 +307,45 @@ def cmd_rules(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    import pandas as pd
+
+    from klynge import targets as tg
+    from klynge.exporting import write_frame
+
+    output = None if args.output is None else Path(args.output)
+    if output is not None:
+        if output.suffix.lower() not in (".csv", ".xlsx"):
+            print(f"Write the targets to a .csv or .xlsx file, not {safe_text(output.name)}.", file=sys.stderr)
+            return EXIT_CODES["usage"]
+        _check_output(output)
+    engine = _engine(args)
+    if args.history:
+        frame = tg.revisions(engine)
+        if args.json:
+            print(safe_json(json.loads(write_frame(frame, "json"))))
+            return 0
+        for row in frame.itertuples():
+            print(safe_text(f"{row.indicator} ({row.scope}) {row.target_year}: {row.target:g}, from {row.source}; "
+                            f"replaced {row.replaced_at:%Y-%m-%d %H:%M} by import {row.replaced_by_import}"))
+        print(f"{len(frame)} earlier version(s) of targets.")
+        return 0
+    frame = tg.frame(tg.read(engine))
+    if output is not None:
+        _write_whole(output, write_frame(frame, output.suffix.lower().lstrip(".")))
+        print(f"Wrote {len(frame)} target(s) to {safe_text(output)}", file=sys.stderr)
+        return 0
+    if args.json:
+        print(safe_json(json.loads(write_frame(frame, "json"))))
+        return 0
+    for row in frame.itertuples():
+        period = f"{row.from_year}–{row.target_year}" if not pd.isna(row.from_year) else f"by {row.target_year}"
+        note = f" ({row.note})" if row.note else ""
+        print(safe_text(f"{row.indicator:<38} {row.scope:<11} {period:<10} at least {row.target:g}{note} - {row.source}"))
+    print(f"{len(frame)} target(s)." if len(frame) else "No targets: import a targets table (python -m klynge import targets.csv).")
+    return 0
+
+
 def cmd_export(args) -> int:
     from klynge.exporting import export_reports, write_frame
     from klynge.queries import Filter
@@ -421,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one flat JSON object, with a 'warnings' list")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("import", parents=[common], help="import reports and master data", description="Import report exports (.txt), folders of them, and CSV or Excel tables of reports, clusters, programme periods or members. Every file is checked before anything is written.")
+    p = sub.add_parser("import", parents=[common], help="import reports and master data", description="Import report exports (.txt), folders of them, and CSV or Excel tables of reports, clusters, programme periods, members, programme rules or targets. Every file is checked before anything is written.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid files and list the others")
     p.add_argument("--create-missing", metavar="LEVEL", choices=LEVEL_CODES, help=f"create unknown clusters at this level for the report's year ({', '.join(LEVEL_CODES)})")
@@ -467,6 +506,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="only the rules in force in this year")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("targets", parents=[common], help="list or export the programme's targets",
+                       description="The targets the database holds: at least a value of an indicator by a year, for a level "
+                                   "or the programme, with the decision it comes from. With --output, the table as "
+                                   "`import` reads it (CSV or Excel by the file's suffix).")
+    p.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    p.add_argument("--history", action="store_true", help="the earlier versions of targets, replaced by later imports")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the targets to FILE (.csv or .xlsx)")
+    p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("ping", parents=[common], help="check that the database can be read (readiness probe)",
                        description="Read the database as the dashboard does (the schema's revision and the number of "

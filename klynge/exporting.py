@@ -40,7 +40,7 @@ def _cell(value):
         return value.isoformat()
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if value is pd.NaT:
+    if value is pd.NaT or value is pd.NA:
         return None
     return value
 
@@ -62,7 +62,7 @@ def _json_value(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if value is pd.NaT:
+    if value is pd.NaT or value is pd.NA:
         return None
     return value
 
@@ -81,7 +81,10 @@ def write_frame(frame: pd.DataFrame, fmt: str) -> bytes:
         records = [{name: _json_value(value) for name, value in zip(frame.columns, row)}
                    for row in frame.itertuples(index=False, name=None)]
         return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    flat = frame.apply(lambda column: column.map(_sheet_cell)) if len(frame) else frame
+    # Cell by cell into object columns: `map` would infer a type again, and a column of whole
+    # numbers with a gap (Int64) would come out as floats ("2023.0").
+    flat = frame.apply(lambda column: pd.Series([_sheet_cell(value) for value in column], index=column.index, dtype=object)
+                       ) if len(frame) else frame
     flat = flat.rename(columns=lambda name: neutralise_formula(name) if isinstance(name, str) else name)
     if fmt == "csv":
         return _csv_text(flat).encode("utf-8")

@@ -27,8 +27,10 @@ from klynge.reports.model import (
     to_date,
     validate_report,
 )
+from klynge.indicators import INDICATOR_BY_KEY
 from klynge.rules import FIRST_YEAR, LAST_YEAR, RULE_UNITS, SCOPES
 from klynge.store import schema
+from klynge.targets import SCOPES as TARGET_SCOPES
 from klynge.tables import Table
 
 
@@ -182,6 +184,29 @@ class RuleRow(BaseModel):
     note: Annotated[str, BeforeValidator(lambda v: _optional_text(v) or "")] = ""
 
 
+def _target_value(value: Any) -> float:
+    """An amount, or a share written as `55 %` (0.55); checked against the indicator's unit
+    in `_row_rules`."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return float(to_amount(value.strip()[:-1])) / 100
+    return float(to_amount(value))
+
+
+class TargetRow(BaseModel):
+    """A target of the programme (klynge.targets): at least `target` for `indicator` by
+    `target_year`, for a level or the whole programme, from the decision in `source`."""
+
+    model_config = ConfigDict(extra="ignore")
+    indicator: Annotated[str, BeforeValidator(_required(_choice({key: key for key in INDICATOR_BY_KEY}, "indicator")))]
+    scope: Annotated[str, BeforeValidator(_required(_choice(_LEVELS | {"programme": "programme", "programmet": "programme"},
+                                                            "scope")))]
+    from_year: Annotated[int | None, BeforeValidator(_optional(to_year))] = None
+    target_year: Year
+    target: Annotated[float, BeforeValidator(_required(_target_value))]
+    source: Annotated[str, BeforeValidator(_required_text)]
+    note: Annotated[str, BeforeValidator(lambda v: _optional_text(v) or "")] = ""
+
+
 @dataclass(frozen=True)
 class TableKind:
     name: str
@@ -192,6 +217,7 @@ class TableKind:
 # Most specific first: a members table also has the columns of a clusters table.
 TABLE_KINDS = (
     TableKind("rules", RuleRow, frozenset({"rule", "scope", "valid_from", "value", "source"})),
+    TableKind("targets", TargetRow, frozenset({"indicator", "scope", "target_year", "target", "source"})),
     TableKind("reports", None, frozenset({"report_year", "cluster_name"})),
     TableKind("members", MemberRow, frozenset({"cluster_id", "orgnr", "member_type"})),
     TableKind("periods", PeriodRow, frozenset({"cluster_id", "level", "first_year", "last_year"})),
@@ -301,6 +327,20 @@ def _row_rules(file: str, records: list[tuple[int, BaseModel]]) -> list[Problem]
             problems.append(Problem(file, line, "last_year", f"{record.last_year} is before first_year {record.first_year}"))
         if isinstance(record, MemberRow) and record.left is not None and record.left < record.joined:
             problems.append(Problem(file, line, "left", f"{record.left} is before joined {record.joined}"))
+        if isinstance(record, TargetRow):
+            problems += _target_problems(file, line, record)
+    return problems
+
+
+def _target_problems(file: str, line: int, record: TargetRow) -> list[Problem]:
+    problems = []
+    if record.from_year is not None and record.from_year > record.target_year:
+        problems.append(Problem(file, line, "from_year", f"{record.from_year} is after target_year {record.target_year}"))
+    if record.scope not in TARGET_SCOPES:
+        problems.append(Problem(file, line, "scope", f"a target is set for a level or the programme, not {record.scope!r}"))
+    if INDICATOR_BY_KEY[record.indicator].unit == "percent" and record.target > 1:
+        problems.append(Problem(file, line, "target", f"{record.indicator} is a share: write it as 0.55 or 55 %, "
+                                                      f"not {record.target:g}"))
     return problems
 
 

@@ -1,17 +1,19 @@
 """Måloppnåelse: each of the programme's effect and result goals, with the indicators that
-measure it, per level and per year, as one chart of small multiples per goal; the
-definition of each indicator and the figures in a table under it."""
+measure it, per level and per year, as one chart of small multiples per goal; under it,
+each indicator's targets with their status (klynge.targets), and the definition of each
+indicator and the figures in a table. All the targets, with their sources, at the end."""
 
 import streamlit as st
 
 from klynge import metrics
+from klynge import targets as tg
 from klynge.indicators import GOALS, INDICATOR_BY_KEY
-from klynge.ui import charts, cluster_charts, components, data, drill
+from klynge.ui import charts, cluster_charts, components, data, drill, goal_targets
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.goals")
-require_year(flt, options)
+year = require_year(flt, options)
 summary = require_rows(data.summary_with_derived(flt))
 summary = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
 st.caption(t("goals.caption"))
@@ -20,6 +22,29 @@ indicators = [key for goal in GOALS for key in goal.indicators]
 note = charts.few_clusters_note(summary[summary[indicators].notna().any(axis=1)])
 if note:
     st.caption(note)
+
+# The targets: how many stand where, as of the selection's last year.
+held = data.programme_targets()
+attainment = tg.attainment(summary, data.rules(), held, flt, year)
+with st.container(border=True):
+    st.markdown(f"**{t('goals.targets')}**")
+    if not held:
+        st.info(t("goals.no_targets"), icon=":material/flag:")
+    else:
+        st.markdown(goal_targets.counts(attainment))
+        st.caption(t("goals.targets_caption", year=year) + " " + components.see_glossary())
+        if not all(tg.covers(flt, scope) for scope in tg.shown_scopes(flt)):
+            st.caption(t("goals.targets_part"))
+
+
+def show_targets(goal) -> None:
+    """Under a goal's chart: each of its targets with its status, and the indicators with none."""
+    mine = attainment[attainment["indicator"].isin(goal.indicators)]
+    for row in mine[mine["status"] != tg.NO_TARGET].to_dict("records"):
+        st.markdown(f"{goal_targets.badge(row['status'])} {goal_targets.heading(row)}: {goal_targets.sentence(row)}")
+    untargeted = mine.loc[mine["status"] == tg.NO_TARGET, "indicator"]
+    if len(untargeted):
+        st.caption(t("goals.no_target_for", indicators=", ".join(map(figure_label, untargeted))))
 
 for kind in ("effect", "result"):
     st.header(t(f"goals.{kind}"))
@@ -35,6 +60,8 @@ for kind in ("effect", "result"):
                 pick = drill.chart("maloppnaelse", f"mal-{goal.key}", cluster_charts.goal_panels, summary, goal.indicators, units,
                                    pick=True)
                 picks.append((goal, units, pick))
+                if held:
+                    show_targets(goal)
                 # Drawn only when opened (a rerun): seven closed tables cost as much as the charts.
                 details = st.expander(t("goals.details"), key=f"details-{goal.key}", on_change="rerun")
                 with details:
@@ -50,3 +77,11 @@ for kind in ("effect", "result"):
         for goal, units, pick in picks:
             drill.show("maloppnaelse", pick, lambda: data.reports_with_derived(flt), [(key, units[key]) for key in goal.indicators],
                        t("drill.file", topic=t(f"goal.{goal.key}")), about=t(f"goal.{goal.key}"))
+
+if held:
+    # Every target with its source, drawn when opened (as the goals' tables are).
+    everything = st.expander(t("goals.all_targets"), key="all-targets", on_change="rerun", icon=":material/flag:")
+    with everything:
+        if everything.open:
+            shown, labels = goal_targets.table(attainment)
+            components.table(shown, t("goals.targets_file", year=year), labels=labels, height="content")

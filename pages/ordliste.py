@@ -60,7 +60,7 @@ if sections["indicators"].open:
 if sections["terms"].open:
     with sections["terms"]:
         st.subheader(t("glossary.terms"))
-        for term in ("levels", "nce", "esca", "five_point", "core_members", "report", "triggered", "leverage_rules", "median", "sum_share"):
+        for term in ("levels", "nce", "esca", "five_point", "core_members", "report", "triggered", "leverage_rules", "median", "sum_share", "targets"):
             st.markdown(f"**{t(f'term.{term}')}**")
             st.markdown(t(f"term.{term}.text"))
 

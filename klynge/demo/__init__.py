@@ -26,6 +26,7 @@ from klynge.demo.figures import apply_case, new_state, report_values
 from klynge.demo.register import build_register
 from klynge.demo.texts import README
 from klynge.domain import MEMBER_TYPE_CODES
+from klynge.indicators import INDICATOR_BY_KEY
 from klynge.reports.fields import FIELD_BY_NAME, FIELD_NAMES
 
 CLUSTER_COLUMNS = ("cluster_id", "name", "former_names", "region", "sector", "orgnr", "website", "esca_label", "esca_year")
@@ -33,6 +34,21 @@ PERIOD_COLUMNS = ("cluster_id", "level", "first_year", "last_year", "brand")
 MEMBER_COLUMNS = ("cluster_id", "orgnr", "name", "member_type", "core_member", "joined", "left")
 REPORT_COLUMNS = ("cluster_id", *FIELD_NAMES)
 EXPORT_FOLDER = "reports"
+TARGET_COLUMNS = ("indicator", "scope", "from_year", "target_year", "target", "source", "note")
+TARGET_SOURCE = "SYNTETISK demomål, ikke vedtatt av programmet / SYNTHETIC demo target, not a decision of the programme"
+# Synthetic targets, set to show every status on the demo data: (indicator, scope, first year
+# of the period and target year as years before/after the last year (None: no first year),
+# value for 45 clusters (a share as it is)).
+DEMO_TARGETS: tuple[tuple[str, str, int | None, int, float], ...] = (
+    ("new_jobs", "programme", -2, 2, 400),  # on track
+    ("new_startups_assisted", "programme", -2, 0, 100),  # met
+    ("rnd_share", "programme", -2, 0, 0.55),  # missed
+    ("innovation_projects", "arena_pro", -3, 1, 90),  # on track
+    ("funding_triggered_mnok", "programme", -2, 2, 600),  # off track
+    ("leverage", "programme", None, 2, 1.5),  # unknown: the programme money of mature clusters is not set
+    ("members_rnd", "moden", -2, 1, 200),  # off track
+    ("intl_projects", "programme", 0, 2, 180),  # unknown: one year of figures in its period
+)
 # Clusters (per 45) that end a few core members short of their level's threshold.
 SHORT_OF_CORE_PER_45 = 3
 
@@ -157,6 +173,15 @@ def generate(out_dir: Path, *, n_clusters: int = 45, first_year: int = 2019, las
 
         write_exports(folder, exports, seed)
 
+    with _open(out_dir / "targets.csv") as handle:
+        writer = _writer(handle)
+        writer.writerow(TARGET_COLUMNS)
+        for indicator, scope, start, end, value in DEMO_TARGETS:
+            summed = INDICATOR_BY_KEY[indicator].unit in ("count", "mnok")  # a ratio or share does not grow with the clusters
+            scaled = round(value * n_clusters / 45) if summed else value
+            writer.writerow((indicator, scope, "" if start is None else last_year + start, last_year + end, scaled,
+                             TARGET_SOURCE, ""))
+
     summary = DemoSummary(
         clusters=len(plans), periods=periods, members=members, reports=reports, export_files=len(exports),
         years=last_year - first_year + 1, first_year=first_year, last_year=last_year,
@@ -167,7 +192,7 @@ def generate(out_dir: Path, *, n_clusters: int = 45, first_year: int = 2019, las
         seed=seed, clusters=summary.clusters, periods=summary.periods, members=summary.members,
         reports=summary.reports, exports=summary.export_files, first_year=first_year, last_year=last_year,
         missing=summary.missing_reports, inconsistent=summary.inconsistent_reports,
-        mismatched=summary.mismatched_reports, jumps=summary.implausible_jumps,
+        mismatched=summary.mismatched_reports, jumps=summary.implausible_jumps, targets=len(DEMO_TARGETS),
     ), encoding="utf-8", newline="\n")
     return summary
 

@@ -163,6 +163,7 @@ the dashboard be shown with no set-up.
 - `programme_periods.csv`: {periods} programperioder / programme periods (nivå / level, år / years, NCE/GCE)
 - `members.csv`: {members} medlemskap / memberships (orgnr, type, kjernemedlem / core member, inn- og utmeldt / joined and left)
 - `reports.csv`: {reports} årsrapporter / annual reports, {first_year}–{last_year}, under de kanoniske feltnavnene / under the canonical field names
+- `targets.csv`: {targets} SYNTETISKE mål for programmets indikatorer, ikke vedtatt av programmet / SYNTHETIC targets for the programme's indicators, not decisions of the programme
 - `reports/*.txt`: {exports} årsrapporter i tekstformatet fra Klyngeportalen, ikke med i `reports.csv` / annual reports in the text-export format, not in `reports.csv`,
   med typiske feil fra PDF-uttrekket / with the usual quirks of the PDF extraction (BOM, CRLF, Windows-1252, sideskift / page breaks, U+FFFD)
 

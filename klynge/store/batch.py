@@ -25,6 +25,7 @@ from klynge.masterdata import (
     MembersFile,
     PeriodRow,
     RuleRow,
+    TargetRow,
     check_members,
     reports_from_table,
     table_kind,
@@ -64,7 +65,7 @@ def report_hash(values: dict[str, Any]) -> str:
 @dataclass
 class LoadedFile:
     path: str
-    kind: str  # "report" (text export), "reports", "clusters", "periods", "members" or "rules"
+    kind: str  # "report" (text export), "reports", "clusters", "periods", "members", "rules" or "targets"
     # (line, report, cluster_id given in the row or None)
     reports: list[tuple[int | None, Report, int | None]] = field(default_factory=list)
     rows: list[tuple[int, BaseModel]] = field(default_factory=list)
@@ -163,6 +164,8 @@ class Batch:
         self.member_clusters: set[int] = set()  # the clusters whose registers the batch replaces
         self.reports: dict[tuple[int, int], Report] = {}
         self.rules: dict[tuple[str, str, int], RuleRow] = {}
+        self.targets: dict[tuple[str, str, int], TargetRow] = {}
+        self._target_lines: dict[tuple[str, str, int], tuple[str, int]] = {}
         self.created_clusters: dict[int, str] = {}
         self.created_periods: list[dict[str, Any]] = []
         self._names = {key: cluster_id for key, (cluster_id, _) in existing_names.items()}
@@ -174,6 +177,8 @@ class Batch:
             by_kind[item.kind].append(item)
         for item in by_kind["rules"]:
             self._add_rules(item)
+        for item in by_kind["targets"]:
+            self._add_targets(item)
         for item in by_kind["clusters"]:
             self._add_clusters(item)
         for item in by_kind["periods"]:
@@ -218,6 +223,18 @@ class Batch:
                 continue
             first_line[key] = (item.path, line)
             self.rules[key] = row
+
+    def _add_targets(self, item: LoadedFile) -> None:
+        first_line = self._target_lines  # across the files of the batch
+        for line, row in item.rows:
+            key = (row.indicator, row.scope, row.target_year)
+            if key in first_line:
+                where = first_line[key]
+                self._problem(item.path, line, "target_year", f"a target for {row.indicator} ({row.scope}) in "
+                                                              f"{row.target_year} is already given in {where[0]}, line {where[1]}")
+                continue
+            first_line[key] = (item.path, line)
+            self.targets[key] = row
 
     def _known_cluster(self, item: LoadedFile, line: int, cluster_id: int) -> bool:
         if cluster_id in self._ids:

@@ -39,6 +39,9 @@ class ImportResult:
     periods_written: int = 0
     members_written: int = 0
     rules_written: int = 0
+    targets_new: int = 0
+    targets_replaced: int = 0
+    targets_unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -50,6 +53,8 @@ class ImportResult:
             parts.append(f"master data: {self.clusters_written} clusters, {self.periods_written} periods, {self.members_written} members")
         if self.rules_written:
             parts.append(f"programme rules: {self.rules_written} written")
+        if self.targets_new or self.targets_replaced or self.targets_unchanged:
+            parts.append(f"targets: {self.targets_new} new, {self.targets_replaced} replaced, {self.targets_unchanged} unchanged")
         if self.clusters_created:
             parts.append(f"clusters created: {', '.join(self.clusters_created)}")
         if self.warnings:
@@ -106,6 +111,7 @@ def import_paths(
             )
         ).inserted_primary_key[0]
         _write_rules(conn, batch, result)
+        _write_targets(conn, batch, result, import_id)
         _write_clusters(conn, batch, result)
         _write_periods(conn, batch, result)
         _write_members(conn, batch, result)
@@ -167,6 +173,28 @@ def _write_rules(conn: Connection, batch: Batch, result: ImportResult) -> None:
         conn.execute(insert(g).values(rule=rule, scope=scope, valid_from=valid_from, value=row.value, source=row.source,
                                       note=row.note))
     result.rules_written += len(batch.rules)
+
+
+def _write_targets(conn: Connection, batch: Batch, result: ImportResult, import_id: int) -> None:
+    """Each target replaces the one of the same indicator, scope and year, which is kept in
+    target_revisions; a target equal to the one held changes nothing."""
+    g, kept = schema.programme_targets, schema.target_revisions
+    now = _now()
+    for (indicator, scope, year), row in batch.targets.items():
+        where = (g.c.indicator == indicator, g.c.scope == scope, g.c.target_year == year)
+        held = conn.execute(select(g).where(*where)).mappings().first()
+        values = {"from_year": row.from_year, "value": row.target, "source": row.source, "note": row.note}
+        if held is not None and all(held[name] == value for name, value in values.items()):
+            result.targets_unchanged += 1
+            continue
+        if held is not None:
+            conn.execute(insert(kept).values(**dict(held), replaced_at=now, replaced_by_import=import_id))
+            conn.execute(delete(g).where(*where))
+            result.targets_replaced += 1
+        else:
+            result.targets_new += 1
+        conn.execute(insert(g).values(indicator=indicator, scope=scope, target_year=year, **values, imported_at=now,
+                                      import_id=import_id))
 
 
 def _write_clusters(conn: Connection, batch: Batch, result: ImportResult) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 # Internal: Streamlit has no public way to tell one script run from the next (see `_this_run`).
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from klynge import metrics, quality, queries, summary
+from klynge import metrics, quality, queries, summary, targets
 from klynge.queries import Filter
 from klynge.rules import Rules
 from klynge.store.engine import database_url, has_schema, is_demo, open_database
@@ -191,6 +191,17 @@ def rules() -> Rules:
     """The programme's rules the database holds (imported like the data: fresh with them)."""
     url = database_url()
     return _rules(url, _version(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
+def _targets(url: str, version: DataVersion) -> tuple[targets.Target, ...]:
+    return targets.read(_engine(url))
+
+
+def programme_targets() -> tuple[targets.Target, ...]:
+    """The targets the database holds (imported like the data: fresh with them)."""
+    url = database_url()
+    return _targets(url, _version(url))
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
