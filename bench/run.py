@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from bench import browser, coldstart, importing, members, parsing, scales  # noqa: E402
 
-PHASES = ("import", "parse", "cold", "warm", "members")
+PHASES = ("import", "parse", "cold", "warm", "members", "report")
 # The sizes of the members import whose peak memory must not grow with the file (issue 11).
 MEMBER_ROWS = (100_000, 1_000_000)
 MEMBERS_PEAK_MB = 400
@@ -87,11 +87,21 @@ def warm(url: str, reruns: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def programme_report(url: str, scale: str) -> dict:
+    log("the programme report: a PDF and slides, 3 builds each ...")
+    done = subprocess.run([sys.executable, "-m", "bench.report", url, scale], cwd=ROOT, stdout=subprocess.PIPE, stderr=None,
+                          text=True)
+    if done.returncode != 0:
+        raise RuntimeError("the report process failed (its error is above)")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(scale: str, engine: str, reruns: int, skip: set[str], in_browser: bool = False) -> dict:
     data = scales.ensure_data(scale, log)
     # Every key of the JSON is there even when a phase is skipped (then null).
     result: dict = {"scale": scale, "engine": engine, "parse_files_per_s": None, "import_rows_per_s": None,
-                    "cold_start_s": None, "peak_rss_mb": None, "hello_ms": None, "speedup_vs_naive": None, "browser": None, "pages": [], "members_import": []}
+                    "cold_start_s": None, "peak_rss_mb": None, "hello_ms": None, "speedup_vs_naive": None, "browser": None, "pages": [], "members_import": [],
+                    "report": None}
     details: dict = {}
     if "import" not in skip:
         details["import"] = importing.measure(scale, engine, data, log)
@@ -122,6 +132,8 @@ def run(scale: str, engine: str, reruns: int, skip: set[str], in_browser: bool =
         result["browser"] = browser.measure(url, ROOT, log)
     if "members" not in skip:
         result["members_import"] = [members.measure(rows, engine, log) for rows in MEMBER_ROWS]
+    if "report" not in skip:
+        result["report"] = programme_report(url, scale)
     result["data"] = data_sizes(url)
     result["machine"] = machine()
     result["details"] = details
@@ -188,6 +200,11 @@ def human(result: dict) -> str:
                       f"{first['key_figures_ms']:.0f} ms, every chart drawn {first['all_drawn_ms']:.0f} ms; a bare Streamlit "
                       f"app's chart {first['bare_app_ms']:.0f} ms; ratio {first['ratio']:.2f} "
                       f"({verdict(first['ratio'], ('<=', BROWSER_TARGET))} <= {BROWSER_TARGET})"]
+    built = result.get("report")
+    if built:
+        lines += ["", f"programme report {built['year']} ({'levels: ' + ', '.join(built['levels']) if built['levels'] != 'all' else 'the whole programme'}, "
+                      f"{built['charts']} charts, median of 3): PDF {built['pdf_s']:.2f} s ({built['pdf_kb']:,} KB), "
+                      f"slides {built['pptx_s']:.2f} s ({built['pptx_kb']:,} KB)"]
     naive = result.get("details", {}).get("naive")
     if naive:
         lines += ["", f"per-level sums for a filter: ours {naive['ours_ms']:.0f} ms (SQL), read_sql + pandas "

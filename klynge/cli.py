@@ -346,6 +346,30 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from streamlit import logger as streamlit_logger
+
+    # The report draws with the dashboard's own chart code, which imports Streamlit: outside
+    # a running app its caches say so on every import, which is nothing for the user to see.
+    streamlit_logger.set_log_level("error")
+    from klynge.programme_report import FORMATS, render
+    from klynge.queries import Filter
+
+    output = Path(args.output)
+    kind = output.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        print(f"Write the report to a .pdf or .pptx file, not {safe_text(output.name)}.", file=sys.stderr)
+        return EXIT_CODES["usage"]
+    _check_output(output)  # before the database is read: a wrong folder fails at once
+    flt = Filter(levels=tuple(args.level or ()), regions=tuple(args.region or ()), sectors=tuple(args.sector or ()))
+    report, data = render.report(_engine(args), args.year, flt, args.lang, kind)
+    _write_whole(output, data)
+    if report.empty:
+        print(f"No reports for {args.year} in this selection: the report says so.", file=sys.stderr)
+    print(f"Wrote the programme report for {args.year} ({len(report.charts)} chart(s)) to {safe_text(output)}", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args) -> int:
     from klynge.exporting import export_reports, write_frame
     from klynge.queries import Filter
@@ -506,6 +530,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="only the rules in force in this year")
     p.add_argument("--json", action="store_true", help="print a JSON list of objects")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("report", parents=[common], help="the programme report as PDF or slides",
+                       description="The annual programme report for leadership: key figures per level and for the programme, "
+                                   "the four themes with the dashboard's charts, goal attainment against the targets, the "
+                                   "clusters that changed level and the data-quality caveats. PDF or PPTX by the output's "
+                                   "suffix; the demo data are labelled as synthetic.")
+    p.add_argument("--year", type=int, required=True, help="the year reported on (the trends run up to it)")
+    p.add_argument("--level", action="append", choices=(*LEVEL_CODES, "utenfor"), help="a level code (repeatable)")
+    p.add_argument("--region", action="append", help="a county (repeatable)")
+    p.add_argument("--sector", action="append", help="a sector (repeatable)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="the report's language (default nb)")
+    p.add_argument("--output", "-o", metavar="FILE", required=True, help="rapport.pdf or rapport.pptx")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("targets", parents=[common], help="list or export the programme's targets",
                        description="The targets the database holds: at least a value of an indicator by a year, for a level "

@@ -8,7 +8,7 @@ from klynge.domain import FIVE_POINT_MODEL, MEMBER_COUNT_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
-from klynge.ui.level_charts import Figure, show_comparison, show_year_bars
+from klynge.ui.level_charts import Figure, member_shares_by_level, show_comparison, show_year_bars
 from klynge.ui.pages import require_rows, require_year, start
 from klynge.ui.texts import level_label, member_type_label, t
 
@@ -33,14 +33,9 @@ if sections["composition"].open:
         # Shares first: counts per level mostly show how many clusters a level has.
         measure = st.segmented_control(t("members.measure"), ["share", "members"], default="share",
                                        format_func=lambda m: t(f"members.measure.{m}"), key="mal", bind="query-params") or "share"
-        by_level = metrics.member_composition(reports, ["level"])
-        by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
         # Each level's name with its n, the clusters whose members make its shares.
-        clusters = reports.groupby("level").size()
-        with_n = {code: t("levels.axis_label", level=level_label(code), n=fmt.integer(clusters[code])) for code in clusters.index}
-        by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(with_n)
+        by_level, order = member_shares_by_level(reports)
         st.markdown(f"**{t('members.per_level')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
-        order = [with_n[code] for code in sorted(with_n, key=metrics.level_order)]
         draw(charts.composition, by_level, "level", t("chart.level"), measure, order=order)
         st.markdown(f"**{t('members.per_cluster')}**", help=t("definition.member_types") + "\n\n" + components.see_glossary())
         # A bar per cluster stops being readable (and fast) beyond a few dozen: the largest are drawn.

@@ -1,14 +1,17 @@
 """Oversikt: the key figures of the whole selection and per level for the chosen year, the
 clusters that moved up a level, the trend, and the clusters."""
 
+import functools
+
 import streamlit as st
 
 from klynge import metrics
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
+from klynge.programme_report import FORMATS
 from klynge.ui import charts, components, county_map, data, drill, filters
 from klynge.ui import format as fmt
 from klynge.ui.pages import require_rows, require_year, start
-from klynge.ui.texts import figure_label, level_label, sector_label, t
+from klynge.ui.texts import figure_label, language, level_label, sector_label, t
 
 flt, options = start("page.overview")
 year = require_year(flt, options)
@@ -22,6 +25,24 @@ else:
 figures = metrics.key_figures(summary, year)
 require_rows(figures[figures["value"].notna()])
 st.caption(t("overview.caption", year=year, previous=year - 1))
+
+# The programme report of this filter and year, made when a button is clicked (a few seconds),
+# outside the run: in the language of the page, from the engine of the page.
+engine, lang = data.engine(), language()
+
+
+def report_file(kind: str) -> bytes:
+    from klynge.programme_report import render
+
+    return render.report(engine, year, flt, lang, kind)[1]
+
+
+buttons = st.container(horizontal=True, gap="small")
+for kind in FORMATS:
+    buttons.download_button(
+        t(f"report.download_{kind}"), data=functools.partial(report_file, kind), file_name=f"{t('report.file', year=year)}.{kind}",
+        mime=FORMATS[kind], key=f"rapport-{kind}", on_click="ignore", icon=":material/description:",
+        help=t("report.download_help", year=year))
 
 
 def tile_value(figure: str, value: float) -> str:

@@ -69,6 +69,18 @@ def value_text(value: float, unit: str) -> str:
     return fmt.number(value, 0 if float(value).is_integer() else 1)
 
 
+def member_shares_by_level(reports: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Members by type per level (`metrics.member_composition`) for `charts.composition`, each
+    level named with its n (the clusters whose members make its shares), and those names in
+    the levels' order."""
+    by_level = metrics.member_composition(reports, ["level"])
+    by_level = by_level.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")
+    clusters = reports.groupby("level").size()
+    with_n = {code: t("levels.axis_label", level=level_label(code), n=fmt.integer(clusters[code])) for code in clusters.index}
+    by_level["level_code"], by_level["level"] = by_level["level"], by_level["level"].map(with_n)
+    return by_level, [with_n[code] for code in sorted(with_n, key=metrics.level_order)]
+
+
 def _offsets(dots: pd.DataFrame) -> pd.Series:
     """Each dot's place across its level's row (a simple beeswarm): from the smallest value
     up, a dot takes the first place of `_SLOTS` that no dot less than a dot's width away

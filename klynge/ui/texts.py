@@ -7,6 +7,8 @@ text is caught by the tests, not by a user.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -34,12 +36,30 @@ def _from_session_state() -> str:
 
 
 def language() -> str:
-    """The language of this session (each user has their own)."""
+    """The language of this session (each user has their own), or the one `speaking` set for
+    this thread (a report built outside a page's run)."""
+    spoken = getattr(_this_run, "speaking", None)
+    if spoken is not None:
+        return spoken
     ctx = get_script_run_ctx(suppress_warning=True)
     kept = getattr(_this_run, "language", None)
     if ctx is not None and kept is not None and kept[0] == ctx.session_id:
         return kept[1]
     return _from_session_state()
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Every text in `code` (nb or en) in this thread while the block runs: for what is
+    written outside a session (the programme report of the CLI, a download made after the run)."""
+    if code not in CATALOGUES:
+        raise ValueError(f"unknown language {code!r}; use one of {', '.join(CATALOGUES)}")
+    before = getattr(_this_run, "speaking", None)
+    _this_run.speaking = code
+    try:
+        yield
+    finally:
+        _this_run.speaking = before
 
 
 def _remember_choice() -> None:
