@@ -167,3 +167,32 @@ def test_the_clusters_that_changed_level_by_hand():
     found = level_changes(reports, 2025)
     assert found.values.tolist() == [["Aa", "arena", "arena_pro", True], ["Ee", "tidligfase", "moden", True],
                                      ["Cc", "arena", "utenfor", False]]
+
+
+def test_a_name_or_source_with_control_characters_is_shown_escaped(demo_url, tmp_path):  # noqa: F811
+    """The store can hold a control character in a name (an import keeps what a register
+    says); the report shows it escaped as the CLI does, in the PDF and in the slides (where
+    python-pptx would write it as _x001B_)."""
+    import shutil
+
+    from sqlalchemy import update
+
+    from klynge.store import schema
+
+    path = tmp_path / "hostile.db"
+    shutil.copy(make_engine(demo_url).url.database, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # a cluster that moved up from 2024 to 2025, so in the report's table
+        conn.execute(update(schema.clusters).where(schema.clusters.c.name == "Duggdal Treklynge")
+                     .values(name="Dugg\x1b[31mdal\x00 \u202eTreklynge"))
+        conn.execute(update(schema.programme_targets).values(source="Vedtak\x07 2024"))
+    engine.dispose()
+    for kind in ("pdf", "pptx"):
+        out = tmp_path / f"rapport.{kind}"
+        assert cli.main(["report", "--database", f"sqlite:///{path}", "--year", "2025", "-o", str(out)]) == 0
+    text = pdf_text(tmp_path / "rapport.pdf")
+    assert "Dugg\\x1b[31mdal\\x00 \\u202eTreklynge" in text and "Vedtak\\x07 2024" in text
+    deck = Presentation(io.BytesIO((tmp_path / "rapport.pptx").read_bytes()))
+    cells = [cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+             for row in shape.table.rows for cell in row.cells]
+    assert "Dugg\\x1b[31mdal\\x00 \\u202eTreklynge" in cells

@@ -7,6 +7,7 @@ as images by `charts.png` (Altair's own exporter, vl-convert)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -91,6 +92,15 @@ THEMES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def printable(text: str) -> str:
+    """`text` with its control and format characters (C0, C1, zero-width and direction marks)
+    written as escapes (as the CLI writes them): the database can hold them in a name or a
+    source, a PDF would draw them as boxes or nothing, and python-pptx turns them into codes
+    such as `_x001B_`. Spaces, no-break ones included, stay."""
+    return "".join(char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in ("Cc", "Cf", "Cs")
+                   else char for char in text)
+
+
 def share_widths(least: list[float], most: list[float], room: float) -> list[float]:
     """Column widths in `room`: each column as wide as its longest text (`most`) where the
     room allows; else every column at least as wide as its longest word (`least`) and the room
@@ -156,7 +166,7 @@ def _build(engine: Engine, year: int, flt: Filter, lang: str, today: dt.date) ->
     summary = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
     reports = queries.reports(engine, flt.with_(years=(year - 1, year)))
     sections = [
-        _key_figures(summary, rules, year, flt),
+        _key_figures(summary, rules, year),
         _members(summary, reports[reports["report_year"] == year], year),
         _theme("activities", summary, year, charts.level_trend(summary, "activities_unique_participants",
                                                                figure_label("activities_unique_participants"))),
@@ -197,7 +207,7 @@ def _unset_money_note(summary: pd.DataFrame, year: int) -> list[Paragraph]:
     return []
 
 
-def _key_figures(summary: pd.DataFrame, rules, year: int, flt: Filter) -> Section:
+def _key_figures(summary: pd.DataFrame, rules, year: int) -> Section:
     this = summary[summary["report_year"] == year]
     before = summary[summary["report_year"] == year - 1]
     inside = this[this["level"].isin(LEVEL_CODES)]

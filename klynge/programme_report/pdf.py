@@ -7,7 +7,7 @@ from __future__ import annotations
 from fpdf import FPDF, FontFace
 
 from klynge.programme_report.charts import FONTS, SCALE
-from klynge.programme_report.content import Chart, Paragraph, Report, Table, share_widths
+from klynge.programme_report.content import Chart, Paragraph, Report, Table, printable, share_widths
 from klynge.ui.texts import speaking, t
 
 FAMILY = "Klynge"
@@ -29,7 +29,7 @@ class _Document(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.add_font(FAMILY, "", str(FONTS / "LiberationSans-Regular.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "LiberationSans-Bold.ttf"))
-        self.set_title(report.title)
+        self.set_title(printable(report.title))
         self.set_author("Klynge")
         self.set_creator("Klynge")
         self.set_lang(report.lang if report.lang == "en" else "nb")
@@ -39,7 +39,7 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*GREY)
-        left = self.report.title + (" · " + t("report.demo_short") if self.report.banner else "")
+        left = printable(self.report.title) + (" · " + t("report.demo_short") if self.report.banner else "")
         self.cell(0, 4, left, align="L")
         self.set_x(self.l_margin)
         self.cell(0, 4, t("report.page", page=self.page_no(), pages="{nb}"), align="R")
@@ -51,14 +51,14 @@ class _Document(FPDF):
             self.set_fill_color(*BANNER)
             self.set_text_color(*BANNER_TEXT)
             self.set_font(FAMILY, "B", 9.5)
-            self.multi_cell(0, 5, block.text, fill=True, padding=3, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, 5, printable(block.text), fill=True, padding=3, align="L", new_x="LMARGIN", new_y="NEXT")
             self.set_fill_color(255, 255, 255)
             self.ln(3)
             return
         note = block.kind == "note"
         self.set_font(FAMILY, "", 8 if note else 10)
         self.set_text_color(*(GREY if note else TEXT))
-        self.multi_cell(0, 4 if note else 5, block.text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 4 if note else 5, printable(block.text), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1.5 if note else 2.5)
 
     def table_block(self, block: Table) -> None:
@@ -71,13 +71,13 @@ class _Document(FPDF):
         with self.table(col_widths=widths, width=sum(widths), align="LEFT", text_align=aligns, line_height=4.2,
                         headings_style=headings, borders_layout="HORIZONTAL_LINES", padding=CELL_PADDING,
                         cell_fill_mode="NONE") as table:
-            table.row(block.columns)
+            table.row([printable(text) for text in block.columns])
             first_total = len(block.rows) - block.total_rows
             for index, cells in enumerate(block.rows):
                 style = FontFace(emphasis="BOLD") if index >= first_total else None
                 row = table.row()
                 for text in cells:
-                    row.cell(text, style=style)
+                    row.cell(printable(text), style=style)
         self.ln(3)
 
     def column_widths(self, block: Table) -> list[float]:
@@ -86,7 +86,8 @@ class _Document(FPDF):
         room = 2 * CELL_PADDING + 0.6
         least, most = [], []
         for index, heading in enumerate(block.columns):
-            texts = [row[index] for row in block.rows]
+            texts = [printable(row[index]) for row in block.rows]
+            heading = printable(heading)
             self.set_font(FAMILY, "B", 8)
             # Lines break at spaces, never at a no-break space ("600 MNOK" stays whole).
             words = [self.get_string_width(word) for word in heading.split(" ")]
@@ -106,9 +107,9 @@ class _Document(FPDF):
             self.add_page()
         self.set_font(FAMILY, "B", 10)
         self.set_text_color(*TEXT)
-        self.multi_cell(0, 5, block.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5, printable(block.title), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
-        self.image(block.image, x=self.l_margin, w=width, h=height, alt_text=block.title)
+        self.image(block.image, x=self.l_margin, w=width, h=height, alt_text=printable(block.title))
         self.set_y(self.get_y() + 1)
         if block.note:
             self.paragraph(Paragraph(block.note, "note"))
@@ -119,7 +120,7 @@ class _Document(FPDF):
             self.add_page()
         self.set_font(FAMILY, "B", 14)
         self.set_text_color(*HEADING)
-        self.multi_cell(0, 7, title, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, printable(title), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 
 
@@ -130,7 +131,7 @@ def write(report: Report) -> bytes:
         document.add_page()
         document.set_font(FAMILY, "B", 20)
         document.set_text_color(*HEADING)
-        document.multi_cell(0, 9, report.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        document.multi_cell(0, 9, printable(report.title), align="L", new_x="LMARGIN", new_y="NEXT")
         document.ln(1)
         document.paragraph(Paragraph(report.subtitle))
         document.paragraph(Paragraph(report.made, "note"))

@@ -11,7 +11,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from klynge.programme_report.content import Chart, Paragraph, Report, Section, Table, share_widths
+from klynge.programme_report.content import Chart, Paragraph, Report, Section, Table, printable, share_widths
 from klynge.ui.texts import speaking, t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -34,7 +34,7 @@ def _text(slide, left, top, width, height, text: str, size: float, colour=TEXT, 
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     run = paragraph.add_run()
-    run.text = text
+    run.text = printable(text)
     run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
     return box
 
@@ -47,7 +47,7 @@ def _widths(block: Table, width: int) -> list[int]:
 
     least, most = [], []
     for index, heading in enumerate(block.columns):
-        texts = [heading, *(row[index] for row in block.rows)]
+        texts = [printable(text) for text in (heading, *(row[index] for row in block.rows))]
         least.append((longest(word for text in texts for word in text.split(" ")) + 2) * CHARACTER)
         most.append((longest(texts) + 2) * CHARACTER)
     return [int(part) for part in share_widths(least, most, width)]
@@ -57,6 +57,7 @@ def _pages(block: Table, widths: list[int]) -> list[tuple[int, tuple[tuple[str, 
     """The table's rows in slides: (the first row's index, the rows), as many rows a slide
     as fit in TABLE_ROOM, each row as many lines high as its longest cell needs."""
     def lines(cells) -> int:
+        cells = [printable(text) for text in cells]
         return max(-(-(len(text) + 2) * CHARACTER // max(column, 1)) for text, column in zip(cells, widths)) if cells else 1
 
     room = TABLE_ROOM - ROW * lines(block.columns)
@@ -76,7 +77,7 @@ class _Deck:
         self.report = report
         self.deck = Presentation()
         self.deck.slide_width, self.deck.slide_height = WIDTH, HEIGHT
-        self.deck.core_properties.title = report.title
+        self.deck.core_properties.title = printable(report.title)
         self.deck.core_properties.author = "Klynge"
 
     def slide(self, title: str, lead: str = "", notes: str = ""):
@@ -121,7 +122,7 @@ class _Deck:
 
     @staticmethod
     def _cell(cell, text: str, numeric: bool, bold: bool) -> None:
-        cell.text = text
+        cell.text = printable(text)
         paragraph = cell.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
         for run in paragraph.runs:
@@ -133,7 +134,7 @@ class _Deck:
         scale = min(room_width / block.width, room_height / block.height)
         width, height = Emu(int(block.width * scale)), Emu(int(block.height * scale))
         picture = slide.shapes.add_picture(io.BytesIO(block.image), int((WIDTH - width) / 2), Inches(1.1), width, height)
-        picture.name = block.title
+        picture.name = printable(block.title)
 
     def text(self, title: str, paragraphs: list[Paragraph]) -> None:
         slide = self.slide(title)
