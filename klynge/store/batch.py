@@ -165,7 +165,7 @@ class Batch:
         self.reports: dict[tuple[int, int], Report] = {}
         self.rules: dict[tuple[str, str, int], RuleRow] = {}
         self.targets: dict[tuple[str, str, int], TargetRow] = {}
-        self._target_lines: dict[tuple[str, str, int], tuple[str, int]] = {}
+        self._first_lines: dict[str, dict[tuple, tuple[str, int]]] = {}  # per kind, the file and line of each key
         self.created_clusters: dict[int, str] = {}
         self.created_periods: list[dict[str, Any]] = []
         self._names = {key: cluster_id for key, (cluster_id, _) in existing_names.items()}
@@ -176,9 +176,11 @@ class Batch:
         for item in loaded:
             by_kind[item.kind].append(item)
         for item in by_kind["rules"]:
-            self._add_rules(item)
+            self._add_keyed(item, self.rules, lambda row: (row.rule, row.scope, row.valid_from), "valid_from",
+                            lambda row: f"{row.rule} for {row.scope} from {row.valid_from}")
         for item in by_kind["targets"]:
-            self._add_targets(item)
+            self._add_keyed(item, self.targets, lambda row: (row.indicator, row.scope, row.target_year), "target_year",
+                            lambda row: f"a target for {row.indicator} ({row.scope}) in {row.target_year}")
         for item in by_kind["clusters"]:
             self._add_clusters(item)
         for item in by_kind["periods"]:
@@ -212,29 +214,18 @@ class Batch:
             self.clusters[row.cluster_id] = row
             self._ids.add(row.cluster_id)
 
-    def _add_rules(self, item: LoadedFile) -> None:
-        first_line: dict[tuple[str, str, int], tuple[str, int]] = {}
+    def _add_keyed(self, item: LoadedFile, kept: dict, key_of, field_name: str, what) -> None:
+        """The rows of a rules or targets file into `kept` by their key; a key given a second
+        time, in this file or another of the batch, is a problem at its line."""
+        first_line = self._first_lines.setdefault(item.kind, {})
         for line, row in item.rows:
-            key = (row.rule, row.scope, row.valid_from)
+            key = key_of(row)
             if key in first_line:
-                where = first_line[key]
-                self._problem(item.path, line, "valid_from", f"{row.rule} for {row.scope} from {row.valid_from} is already "
-                                                             f"given in {where[0]}, line {where[1]}")
+                file, at = first_line[key]
+                self._problem(item.path, line, field_name, f"{what(row)} is already given in {file}, line {at}")
                 continue
             first_line[key] = (item.path, line)
-            self.rules[key] = row
-
-    def _add_targets(self, item: LoadedFile) -> None:
-        first_line = self._target_lines  # across the files of the batch
-        for line, row in item.rows:
-            key = (row.indicator, row.scope, row.target_year)
-            if key in first_line:
-                where = first_line[key]
-                self._problem(item.path, line, "target_year", f"a target for {row.indicator} ({row.scope}) in "
-                                                              f"{row.target_year} is already given in {where[0]}, line {where[1]}")
-                continue
-            first_line[key] = (item.path, line)
-            self.targets[key] = row
+            kept[key] = row
 
     def _known_cluster(self, item: LoadedFile, line: int, cluster_id: int) -> bool:
         if cluster_id in self._ids:
