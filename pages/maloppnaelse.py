@@ -27,12 +27,13 @@ if note:
 held = data.programme_targets()
 attainment = tg.attainment(summary, data.rules(), held, flt, year)
 with st.container(border=True):
-    st.markdown(f"**{t('goals.targets')}**")
+    # (The glossary's link in the heading's help: a link in a caption's grey is too faint to read.)
+    st.markdown(f"**{t('goals.targets')}**", help=components.see_glossary())
     if not held:
         st.info(t("goals.no_targets"), icon=":material/flag:")
     else:
         st.markdown(goal_targets.counts(attainment))
-        st.caption(t("goals.targets_caption", year=year) + " " + components.see_glossary())
+        st.caption(t("goals.targets_caption", year=year))
         if not all(tg.covers(flt, scope) for scope in tg.shown_scopes(flt)):
             st.caption(t("goals.targets_part"))
 

@@ -247,8 +247,8 @@ def test_the_goals_page_shows_each_demo_target_with_its_status(demo_url, monkeyp
     assert "340 i 2025 (60 igjen)" in on_track and "Trenden gir 406 i 2027 (n = 3 år)" in on_track
     unknown = next(line for line in lines if "**Utløst per programkrone**" in line)
     assert unknown.startswith(":gray-badge[") and "Ingen tall i perioden" in unknown
-    counts = next(m.value for m in at.markdown if m.value.startswith("Målene:"))
-    assert counts == "Målene: 1 ikke nådd, 2 ikke i rute, 2 kan ikke vurderes, 2 i rute, 1 nådd. 11 indikatorer uten mål."
+    counts = next(m.value for m in at.markdown if m.value.startswith("Status:"))
+    assert counts == "Status: 1 ikke nådd, 2 ikke i rute, 2 kan ikke vurderes, 2 i rute, 1 nådd. 11 indikatorer uten mål."
 
 
 def test_the_goals_page_judges_nothing_on_a_county(demo_url, monkeypatch):

@@ -592,7 +592,7 @@ EN: dict[str, str] = {
     "target.reason.no_figure_in_target_year": "no figure for the target year",
     "target.reason.too_few_years": "a trend needs figures from at least two years",
     "target.reason.part_of_scope": "the filter selects only a part of what the target is set for",
-    "target.counts": "Targets: {counts}.",
+    "target.counts": "Status: {counts}.",
     "target.none_set": "No targets are set for these indicators.",
     "target.untargeted": "{count} indicators without a target.",
     "target.col.indicator": "Indicator",

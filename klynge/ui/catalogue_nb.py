@@ -592,7 +592,7 @@ NB: dict[str, str] = {
     "target.reason.no_figure_in_target_year": "ingen tall for målåret",
     "target.reason.too_few_years": "en trend trenger tall fra minst to år",
     "target.reason.part_of_scope": "filteret velger bare en del av det målet gjelder",
-    "target.counts": "Målene: {counts}.",
+    "target.counts": "Status: {counts}.",
     "target.none_set": "Ingen mål er satt for disse indikatorene.",
     "target.untargeted": "{count} indikatorer uten mål.",
     "target.col.indicator": "Indikator",
