@@ -94,7 +94,8 @@ def judge(figures: pd.Series, target: Target, as_of: int) -> Judgement:
         return Judgement(UNKNOWN, latest_year, latest, gap, years=1, reason=TOO_FEW_YEARS)
     years = known.index.to_numpy(dtype=float)
     slope, intercept = np.polyfit(years, known.to_numpy(dtype=float), 1)
-    projected = float(intercept + slope * target.target_year)
+    # Rounded past floating-point noise: a line that reaches the target exactly is on track.
+    projected = round(float(intercept + slope * target.target_year), 9)
     return Judgement(ON_TRACK if projected >= target.value else OFF_TRACK, latest_year, latest, gap, projected, len(known))
 
 
@@ -165,8 +166,7 @@ def attainment(summary: pd.DataFrame, rules: Rules, targets: Iterable[Target], f
     targeted = {row["indicator"] for row in rows}
     for key in wanted:
         if key not in targeted:
-            rows.append({"goal": goal_of.get(key), "indicator": key, "scope": None, "target_year": None, "from_year": None,
-                         "target": None, "source": None, "note": None, **Judgement(NO_TARGET).__dict__})
+            rows.append({"goal": goal_of.get(key), "indicator": key, **Judgement(NO_TARGET).__dict__})  # the rest empty
     columns = ["goal", "indicator", "scope", "target_year", "from_year", "target", "source", "note", "status", "reason",
                "latest_year", "latest", "gap", "projected", "years"]
     frame = pd.DataFrame(rows, columns=columns)

@@ -40,23 +40,20 @@ def test_before_the_target_year_the_trend_decides():
     """Least squares through (2023, 277), (2024, 317), (2025, 340): the mean is 311 1/3 in 2024
     and the slope (340 - 277) / 2 = 31.5 a year, so 2027 gives 311 1/3 + 3 x 31.5 = 405 5/6."""
     on = judge(JOBS, target(400, 2027, 2023), as_of=2025)
-    assert on.status == tg.ON_TRACK
-    assert on.projected == pytest.approx(405 + 5 / 6)
-    assert (on.latest_year, on.latest, on.gap, on.years) == (2025, 340, 60, 3)
+    assert on == tg.Judgement(tg.ON_TRACK, 2025, 340, 60, pytest.approx(405 + 5 / 6), 3)
     off = judge(JOBS, target(406, 2027, 2023), as_of=2025)
-    assert off.status == tg.OFF_TRACK and off.gap == 66
+    assert off == tg.Judgement(tg.OFF_TRACK, 2025, 340, 66, pytest.approx(405 + 5 / 6), 3)
 
 
 def test_a_projection_equal_to_the_target_is_on_track():
     """(2023, 10) and (2024, 20): 10 a year, so 40 in 2026."""
     judgement = judge(figures(y2023=10, y2024=20), target(40, 2026), as_of=2024)
-    assert judgement.status == tg.ON_TRACK and judgement.projected == pytest.approx(40)
+    assert judgement == tg.Judgement(tg.ON_TRACK, 2024, 20, 20, 40, 2)
 
 
 def test_once_the_target_year_has_come_its_own_figure_decides():
-    assert judge(JOBS, target(340, 2025), as_of=2025).status == tg.MET  # equal is met: "at least"
-    missed = judge(JOBS, target(341, 2025), as_of=2025)
-    assert (missed.status, missed.gap, missed.projected) == (tg.MISSED, 1, None)
+    assert judge(JOBS, target(340, 2025), as_of=2025) == tg.Judgement(tg.MET, 2025, 340, 0, None, 1)  # equal is met: "at least"
+    assert judge(JOBS, target(341, 2025), as_of=2025) == tg.Judgement(tg.MISSED, 2025, 340, 1, None, 1)
     # Looked at from a later year, a target of 2024 is judged by 2024's figure, not by a later one.
     assert judge(JOBS, target(320, 2024), as_of=2025).status == tg.MISSED
     assert judge(JOBS, target(317, 2024), as_of=2025).status == tg.MET
@@ -65,9 +62,9 @@ def test_once_the_target_year_has_come_its_own_figure_decides():
 def test_what_cannot_be_judged_is_unknown_never_met():
     assert judge(pd.Series(dtype=float), target(1, 2027), as_of=2025) == tg.Judgement(tg.UNKNOWN, reason=tg.NO_FIGURE)
     one = judge(figures(y2025=500), target(400, 2027, 2025), as_of=2025)  # above the target, but one year is no trend
-    assert (one.status, one.reason, one.latest, one.gap) == (tg.UNKNOWN, tg.TOO_FEW_YEARS, 500, -100)
-    gap_year = judge(figures(y2024=900, y2025=math.nan), target(100, 2025), as_of=2025)
-    assert (gap_year.status, gap_year.reason, gap_year.latest_year) == (tg.UNKNOWN, tg.NO_FIGURE_IN_TARGET_YEAR, 2024)
+    assert one == tg.Judgement(tg.UNKNOWN, 2025, 500, -100, None, 1, tg.TOO_FEW_YEARS)
+    gap_year = judge(figures(y2023=700, y2024=900, y2025=math.nan), target(100, 2025), as_of=2025)
+    assert gap_year == tg.Judgement(tg.UNKNOWN, 2024, 900, -800, None, 2, tg.NO_FIGURE_IN_TARGET_YEAR)
 
 
 def test_only_the_period_and_the_years_looked_at_count():
@@ -101,8 +98,22 @@ def test_the_programme_is_its_four_levels_and_its_money_the_sum_of_theirs():
     """Arena: 2 clusters x 2 MNOK; Arena Pro: 3 x (3 + 3) MNOK; outside: left out.
     New jobs 10 + 20; triggered (3 + 1) + 9 = 13 MNOK; leverage 13 / (4 + 18)."""
     whole = tg.programme_figures(_summary(), DEFAULT_RULES).iloc[0]
-    assert (whole["new_jobs"], whole["funding_triggered_mnok"], whole["programme_money_mnok"]) == (30, 13, 22)
+    assert (whole["level"], whole["new_jobs"], whole["funding_triggered_mnok"], whole["programme_money_mnok"]) == (
+        "programme", 30, 13, 22)
     assert whole["leverage"] == pytest.approx(13 / 22)
+
+
+def test_the_programme_s_leverage_is_unknown_without_programme_money_not_infinite():
+    """Early-phase clusters get no programme money: 0 MNOK, so no leverage (not 3 / 0)."""
+    from klynge import metrics
+
+    summary = _summary()
+    early = metrics.with_derived(summary[summary["level"] == "arena"].assign(level="tidligfase"), DEFAULT_RULES)
+    whole = tg.programme_figures(early, DEFAULT_RULES).iloc[0]
+    assert whole["programme_money_mnok"] == 0 and math.isnan(whole["leverage"])
+    # One MNOK of programme money is a figure like any other.
+    one = tg.programme_figures(summary[summary["level"] == "arena"].assign(programme_money_mnok=1.0), DEFAULT_RULES).iloc[0]
+    assert one["leverage"] == 4
 
 
 def test_the_programme_money_is_unknown_when_a_level_s_is():
@@ -114,6 +125,7 @@ def test_the_programme_money_is_unknown_when_a_level_s_is():
 @pytest.mark.parametrize(("flt", "programme", "arena"), [
     (Filter(), True, True),
     (Filter(levels=("tidligfase", "arena", "arena_pro", "moden", "utenfor")), True, True),
+    (Filter(levels=("tidligfase", "arena", "arena_pro", "moden")), True, True),
     (Filter(levels=("arena",)), False, True),
     (Filter(levels=("arena_pro",)), False, False),
     (Filter(regions=("Rogaland",)), False, False),
@@ -126,18 +138,45 @@ def test_a_target_is_judged_only_on_the_whole_it_is_set_for(flt, programme, aren
 
 
 def test_attainment_judges_each_target_and_names_the_indicators_without_one():
+    """In 2024: Arena 10 new jobs, Arena Pro 20, the programme 30 (outside: not counted)."""
     summary = _summary()
-    held = [target(25, 2024), target(11, 2024, scope="arena"), target(99, 2024, scope="moden")]
+    held = [target(25, 2024), Target("new_jobs", "arena", 2024, 11, "Vedtak A", 2020, "note"),
+            target(99, 2024, scope="moden")]
     found = tg.attainment(summary, DEFAULT_RULES, held, Filter(), 2024, indicators=["new_jobs", "new_startups_assisted"])
-    assert [[key, scope if isinstance(scope, str) else None, status]
-            for key, scope, status in found[["indicator", "scope", "status"]].values.tolist()] == [
-        ["new_jobs", "arena", tg.MISSED], ["new_jobs", "moden", tg.UNKNOWN], ["new_jobs", "programme", tg.MET],
-        ["new_startups_assisted", None, tg.NO_TARGET]]
-    assert found.loc[1, "reason"] == tg.NO_FIGURE
-    # A county's figures are not the programme's: nothing is judged, and a level left out is not shown.
+    goal = "value_creation"
+    rows = [dict(row) for row in found.astype(object).where(found.notna(), None).to_dict("records")]
+    assert rows == [
+        {"goal": goal, "indicator": "new_jobs", "scope": "arena", "target_year": 2024, "from_year": 2020, "target": 11,
+         "source": "Vedtak A", "note": "note", "status": tg.MISSED, "reason": None, "latest_year": 2024, "latest": 10,
+         "gap": 1, "projected": None, "years": 1},
+        {"goal": goal, "indicator": "new_jobs", "scope": "moden", "target_year": 2024, "from_year": None, "target": 99,
+         "source": "Tildelingsbrev", "note": "", "status": tg.UNKNOWN, "reason": tg.NO_FIGURE, "latest_year": None,
+         "latest": None, "gap": None, "projected": None, "years": 0},
+        {"goal": goal, "indicator": "new_jobs", "scope": "programme", "target_year": 2024, "from_year": None, "target": 25,
+         "source": "Tildelingsbrev", "note": "", "status": tg.MET, "reason": None, "latest_year": 2024, "latest": 30,
+         "gap": -5, "projected": None, "years": 1},
+        {"goal": goal, "indicator": "new_startups_assisted", "scope": None, "target_year": None, "from_year": None,
+         "target": None, "source": None, "note": None, "status": tg.NO_TARGET, "reason": None, "latest_year": None,
+         "latest": None, "gap": None, "projected": None, "years": 0},
+    ]
+    # One level chosen: its own target is judged, the programme's is not, the other levels' are not shown.
+    arena = tg.attainment(summary, DEFAULT_RULES, held, Filter(levels=("arena",)), 2024, ["new_jobs"])
+    assert arena[["scope", "status", "reason"]].astype(object).where(arena.notna(), None).values.tolist() == [
+        ["arena", tg.MISSED, None], ["programme", tg.UNKNOWN, tg.PART_OF_SCOPE]]
+    # A county's figures are not the programme's: nothing is judged.
     part = tg.attainment(summary, DEFAULT_RULES, held, Filter(levels=("arena",), regions=("Agder",)), 2024, ["new_jobs"])
     assert part[["scope", "status", "reason"]].values.tolist() == [["arena", tg.UNKNOWN, tg.PART_OF_SCOPE],
                                                                    ["programme", tg.UNKNOWN, tg.PART_OF_SCOPE]]
+
+
+def test_attainment_covers_every_goal_s_indicators_and_a_selection_without_reports():
+    from klynge.indicators import GOALS
+
+    every = [key for goal in GOALS for key in goal.indicators]
+    found = tg.attainment(pd.DataFrame(), DEFAULT_RULES, [target(1, 2024)], Filter(), 2024)
+    assert found["indicator"].tolist() == every
+    assert found.loc[0, ["status", "reason"]].tolist() == [tg.UNKNOWN, tg.NO_FIGURE]
+    assert set(found.loc[1:, "status"]) == {tg.NO_TARGET}
 
 
 # ------------------------------------------------------------------ import, revisions, export
