@@ -122,20 +122,28 @@ def programme_figures(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     if inside.empty:
         return inside
     whole = metrics.with_derived(metrics.totals(inside).assign(level=PROGRAMME), rules)
-    money = inside.groupby("report_year")["programme_money_mnok"].agg(lambda values: values.sum() if values.notna().all()
-                                                                      else float("nan"))
-    whole["programme_money_mnok"] = whole["report_year"].map(money).astype(float)
+    years = inside["report_year"]
+    money = inside["programme_money_mnok"].astype(float)
+    summed = money.groupby(years).sum().where(~money.isna().groupby(years).any())  # unknown when a level's is
+    whole["programme_money_mnok"] = whole["report_year"].map(summed).astype(float)
     triggered = whole["funding_triggered_mnok"].astype(float)
     whole["leverage"] = triggered / whole["programme_money_mnok"].where(whole["programme_money_mnok"] != 0)
     return whole
 
 
-def figures_per_scope(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """The per-level summary (with its derived figures) and the programme's figures, one row
-    per scope and year, the scope in `scope`."""
-    levels = summary.assign(scope=summary["level"])
-    whole = programme_figures(summary, rules)
-    return pd.concat([levels, whole.assign(scope=PROGRAMME)], ignore_index=True) if not whole.empty else levels
+_NONE = pd.Series(dtype=float)
+
+
+def _figures(summary: pd.DataFrame, rules: Rules, targets: list[Target]) -> dict[tuple[str, str], pd.Series]:
+    """Per scope and indicator of `targets`, the figure per year: a level's from `summary`,
+    the programme's from `programme_figures` (worked out only when a target needs it)."""
+    if summary.empty or not targets:
+        return {}
+    frames = {}
+    for scope in {target.scope for target in targets}:
+        rows = programme_figures(summary, rules) if scope == PROGRAMME else summary[summary["level"] == scope]
+        frames[scope] = rows.set_index("report_year")
+    return {(target.scope, target.indicator): frames[target.scope][target.indicator].astype(float) for target in targets}
 
 
 def attainment(summary: pd.DataFrame, rules: Rules, targets: Iterable[Target], flt: Filter, as_of: int,
@@ -148,18 +156,16 @@ def attainment(summary: pd.DataFrame, rules: Rules, targets: Iterable[Target], f
     wanted = list(indicators) if indicators is not None else [key for goal in GOALS for key in goal.indicators]
     goal_of = {key: goal.key for goal in GOALS for key in goal.indicators}
     scopes = shown_scopes(flt)
-    by_scope = figures_per_scope(summary, rules) if not summary.empty else pd.DataFrame(columns=["scope", "report_year"])
-    series = {scope: rows.set_index("report_year") for scope, rows in by_scope.groupby("scope")}
     chosen = sorted((target for target in targets if target.indicator in wanted and target.scope in scopes),
                     key=lambda target: (wanted.index(target.indicator), SCOPES.index(target.scope), target.target_year))
+    judged = [target for target in chosen if covers(flt, target.scope)]
+    figures = _figures(summary, rules, judged)
     rows = []
     for target in chosen:
-        if not covers(flt, target.scope):
-            judgement = Judgement(UNKNOWN, reason=PART_OF_SCOPE)
+        if target in judged:
+            judgement = judge(figures.get((target.scope, target.indicator), _NONE), target, as_of)
         else:
-            rows_of_scope = series.get(target.scope)
-            figures = rows_of_scope[target.indicator].astype(float) if rows_of_scope is not None else pd.Series(dtype=float)
-            judgement = judge(figures, target, as_of)
+            judgement = Judgement(UNKNOWN, reason=PART_OF_SCOPE)
         rows.append({"goal": goal_of.get(target.indicator), "indicator": target.indicator, "scope": target.scope,
                      "target_year": target.target_year, "from_year": target.from_year, "target": target.value,
                      "source": target.source, "note": target.note, **judgement.__dict__})
