@@ -177,6 +177,11 @@ def test_attainment_covers_every_goal_s_indicators_and_a_selection_without_repor
     assert found["indicator"].tolist() == every
     assert found.loc[0, ["status", "reason"]].tolist() == [tg.UNKNOWN, tg.NO_FIGURE]
     assert set(found.loc[1:, "status"]) == {tg.NO_TARGET}
+    # A database with no targets: every indicator without one, in a frame of every column.
+    none = tg.attainment(_summary(), DEFAULT_RULES, [], Filter(), 2024)
+    assert list(none.columns) == ["goal", "indicator", "scope", "target_year", "from_year", "target", "source", "note", "status",
+                                  "reason", "latest_year", "latest", "gap", "projected", "years"]
+    assert none["indicator"].tolist() == every and set(none["status"]) == {tg.NO_TARGET} and none["scope"].isna().all()
 
 
 # ------------------------------------------------------------------ import, revisions, export
