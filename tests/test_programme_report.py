@@ -74,9 +74,11 @@ def test_the_pdf_holds_the_summary_s_figures_and_every_chart(demo_url, tmp_path,
     assert rows and {row["year"] for row in rows} == {2025}
     for row in rows:
         assert expected_row(LABELS[lang][row["level"]], row, lang) in text, row["level"]
+    # The four levels together: the programme in all, or, for some levels, the selection in all.
     total = programme_row(rows)
-    if len([row for row in rows if row["level"] != "utenfor"]) > 1:
-        assert expected_row(LABELS[lang]["total"], total, lang) in text
+    label = LABELS[lang]["total"] if not options else {"nb": "Utvalget i alt", "en": "The selection in all"}[lang]
+    assert expected_row(label, total, lang) in text
+    assert (LABELS[lang]["total"] in text) == (not options)
     # The demo's warning, on the first page and in every page's footer.
     banner = "DEMODATA" if lang == "nb" else "DEMO DATA"
     assert banner in text

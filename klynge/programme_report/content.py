@@ -166,7 +166,7 @@ def _build(engine: Engine, year: int, flt: Filter, lang: str, today: dt.date) ->
     summary = summary.sort_values(["report_year", "level"], key=lambda c: c.map(metrics.level_order) if c.name == "level" else c)
     reports = queries.reports(engine, flt.with_(years=(year - 1, year)))
     sections = [
-        _key_figures(summary, rules, year),
+        _key_figures(summary, rules, year, flt),
         _members(summary, reports[reports["report_year"] == year], year),
         _theme("activities", summary, year, charts.level_trend(summary, "activities_unique_participants",
                                                                figure_label("activities_unique_participants"))),
@@ -181,8 +181,9 @@ def _build(engine: Engine, year: int, flt: Filter, lang: str, today: dt.date) ->
 
 
 def _per_level_table(summary: pd.DataFrame, rules, year: int, figures: tuple[tuple[str, str], ...],
-                     total: bool = True) -> Table:
-    """One row per level in `year`, and the programme's row (the four levels) under them."""
+                     total: str | None = None) -> Table:
+    """One row per level in `year`, and under them, named `total`, the row of the four
+    levels together."""
     rows = []
     for record in summary[summary["report_year"] == year].to_dict("records"):
         rows.append((level_label(record["level"]), *(cell(record[key], unit) for key, unit in figures)))
@@ -192,7 +193,7 @@ def _per_level_table(summary: pd.DataFrame, rules, year: int, figures: tuple[tup
         levels_in = set(summary.loc[summary["report_year"] == year, "level"]) & set(LEVEL_CODES)
         if len(levels_in) > 1:
             record = whole.iloc[0]
-            rows.append((t("report.total"), *(cell(record[key], unit) for key, unit in figures)))
+            rows.append((total, *(cell(record[key], unit) for key, unit in figures)))
             totals = 1
     numeric = (False, *(True for _ in figures))
     return Table((t("col.level"), *(_header(key, unit) for key, unit in figures)), tuple(rows), numeric, totals)
@@ -207,19 +208,22 @@ def _unset_money_note(summary: pd.DataFrame, year: int) -> list[Paragraph]:
     return []
 
 
-def _key_figures(summary: pd.DataFrame, rules, year: int) -> Section:
+def _key_figures(summary: pd.DataFrame, rules, year: int, flt: Filter) -> Section:
     this = summary[summary["report_year"] == year]
     before = summary[summary["report_year"] == year - 1]
     inside = this[this["level"].isin(LEVEL_CODES)]
-    intro = t("report.key_intro", year=year, clusters=fmt.integer(inside["clusters"].sum()),
+    # The programme's own figures, or a part of them (a county, a sector, some levels).
+    whole = tg.covers(flt, tg.PROGRAMME)
+    intro = t("report.key_intro" if whole else "report.key_intro_part", year=year, clusters=fmt.integer(inside["clusters"].sum()),
               members=fmt.integer(inside["members_total"].sum()),
               triggered=fmt.mnok(inside["funding_triggered_mnok"].sum()))
     if not before.empty:
         earlier = before[before["level"].isin(LEVEL_CODES)]
         intro += " " + t("report.key_before", previous=year - 1, clusters=fmt.integer(earlier["clusters"].sum()))
-    blocks: list = [Paragraph(intro), _per_level_table(summary, rules, year, KEY_FIGURES)]
+    total = t("report.total" if whole else "report.total_part")
+    blocks: list = [Paragraph(intro), _per_level_table(summary, rules, year, KEY_FIGURES, total)]
     if (this["level"] == OUTSIDE_LEVEL).any():
-        blocks.append(Paragraph(t("report.outside_note"), "note"))
+        blocks.append(Paragraph(t("report.outside_note", total=total), "note"))
     blocks += _unset_money_note(summary, year)
     blocks.append(Paragraph(t("report.definitions"), "note"))
     return Section(t("report.key_figures", year=year), tuple(blocks))
@@ -229,7 +233,7 @@ def _members(summary: pd.DataFrame, reports: pd.DataFrame, year: int) -> Section
     by_level, order = member_shares_by_level(reports)
     chart = charts.composition(by_level, "level", t("chart.level"), "share", order=order)
     blocks = (Paragraph(t("report.theme.members.intro", year=year)),
-              _per_level_table(summary, None, year, THEMES["members"], total=False),
+              _per_level_table(summary, None, year, THEMES["members"]),
               Chart(t("report.theme.members.chart", year=year), *png(chart)))
     return Section(t("report.theme.members"), blocks)
 
@@ -238,7 +242,7 @@ def _theme(theme: str, summary: pd.DataFrame, year: int, chart) -> Section:
     first = int(summary["report_year"].min())
     title = t(f"report.theme.{theme}.chart", first=first, year=year)
     blocks = [Paragraph(t(f"report.theme.{theme}.intro", year=year)),
-              _per_level_table(summary, None, year, THEMES[theme], total=False)]
+              _per_level_table(summary, None, year, THEMES[theme])]
     if theme == "funding":
         blocks += _unset_money_note(summary, year)
     # Hollow points (a figure of fewer than three clusters) are drawn by the lines, not the bars.

@@ -639,7 +639,6 @@ EN: dict[str, str] = {
     "report.money_not_set": "\"–\" for programme money and triggered per programme krone: the programme has not set the money for {levels} (see the programme's rules in the glossary), so these figures cannot be worked out.",
     "report.key_intro": "In {year}, {clusters} clusters in the programme filed an annual report. They had {members} members and triggered {triggered} of national and EU funding.",
     "report.key_before": "The year before, {previous}, {clusters} clusters filed one.",
-    "report.outside_note": "\"Outside the programme\" are clusters that filed a report in a year they were in no programme period; they are not in \"The programme in all\".",
     "report.definitions": "The figures are sums over the clusters' annual reports per level; triggered per programme krone is the triggered funding divided by the programme money the level can get under the programme's rules. Every definition is in the dashboard's glossary.",
     "report.key_figures": "Key figures {year}",
     "report.theme.members": "Members",
@@ -677,4 +676,7 @@ EN: dict[str, str] = {
     "report.slide_source": "Source: the annual reports in Klynge, {year}. {selection}",
     "report.demo_short": "demo data, synthetic figures",
     "report.theme.members.chart": "Members by type per level, {year} (share)",
+    "report.key_intro_part": "In {year}, {clusters} clusters in the selection filed an annual report. They had {members} members and triggered {triggered} of national and EU funding.",
+    "report.total_part": "The selection in all",
+    "report.outside_note": "\"Outside the programme\" are clusters that filed a report in a year they were in no programme period; they are not in \"{total}\".",
 }

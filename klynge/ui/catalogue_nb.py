@@ -639,7 +639,6 @@ NB: dict[str, str] = {
     "report.money_not_set": "«–» for programmidler og utløst per programkrone: programmet har ikke fastsatt midlene til {levels} (se programmets regler i ordlisten), så tallene kan ikke regnes ut.",
     "report.key_intro": "I {year} leverte {clusters} klynger i programmet årsrapport. De hadde {members} medlemmer og utløste {triggered} i nasjonale og EU-midler.",
     "report.key_before": "Året før, {previous}, leverte {clusters} klynger.",
-    "report.outside_note": "«Utenfor programmet» er klynger som leverte rapport et år de ikke var i en programperiode; de er ikke med i «Programmet i alt».",
     "report.definitions": "Tallene er summer over klyngenes årsrapporter per nivå; utløst per programkrone er utløste midler delt på programmidlene nivået kan få etter programmets regler. Alle definisjoner står i dashbordets ordliste.",
     "report.key_figures": "Nøkkeltall {year}",
     "report.theme.members": "Medlemmer",
@@ -677,4 +676,7 @@ NB: dict[str, str] = {
     "report.slide_source": "Kilde: årsrapportene i Klynge, {year}. {selection}",
     "report.demo_short": "demodata, syntetiske tall",
     "report.theme.members.chart": "Medlemmer etter type per nivå, {year} (andel)",
+    "report.key_intro_part": "I {year} leverte {clusters} klynger i utvalget årsrapport. De hadde {members} medlemmer og utløste {triggered} i nasjonale og EU-midler.",
+    "report.total_part": "Utvalget i alt",
+    "report.outside_note": "«Utenfor programmet» er klynger som leverte rapport et år de ikke var i en programperiode; de er ikke med i «{total}».",
 }
