@@ -292,34 +292,29 @@ programme_rules = Table(
 # for a level or the whole programme, with the decision it comes from. A database starts
 # with none; `python -m klynge import targets.csv` adds them, and a target given again for
 # the same indicator, scope and year replaces it, the old version kept in target_revisions.
-programme_targets = Table(
-    "programme_targets",
-    metadata,
-    Column("indicator", String(40), primary_key=True),
-    Column("scope", String(20), primary_key=True),
-    Column("target_year", Integer, primary_key=True),
-    Column("from_year", Integer),
-    Column("value", Numeric(14, 3, asdecimal=False), nullable=False),
-    Column("source", Text, nullable=False),
-    Column("note", Text, nullable=False, default=""),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("import_id", Integer, ForeignKey("import_log.id")),
-)
+def _target(key: bool) -> list[Column]:
+    """A target's columns; `key`: its indicator, scope and year are the primary key."""
+    return [
+        Column("indicator", String(40), primary_key=key, nullable=False),
+        Column("scope", String(20), primary_key=key, nullable=False),
+        Column("target_year", Integer, primary_key=key, nullable=False),
+        Column("from_year", Integer),
+        Column("value", Numeric(14, 3, asdecimal=False), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("note", Text, nullable=False, default=""),
+        Column("imported_at", DateTime(timezone=True), nullable=False),
+        Column("import_id", Integer, ForeignKey("import_log.id")),
+    ]
+
+
+programme_targets = Table("programme_targets", metadata, *_target(key=True))
 
 # Every earlier version of a target, and when and by which import it was replaced.
 target_revisions = Table(
     "target_revisions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("indicator", String(40), nullable=False),
-    Column("scope", String(20), nullable=False),
-    Column("target_year", Integer, nullable=False),
-    Column("from_year", Integer),
-    Column("value", Numeric(14, 3, asdecimal=False), nullable=False),
-    Column("source", Text, nullable=False),
-    Column("note", Text, nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("import_id", Integer, ForeignKey("import_log.id")),
+    *_target(key=False),
     Column("replaced_at", DateTime(timezone=True), nullable=False),
     Column("replaced_by_import", Integer, ForeignKey("import_log.id")),
     Index("ix_target_revisions_target", "indicator", "scope", "target_year"),

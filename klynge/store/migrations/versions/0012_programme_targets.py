@@ -22,9 +22,9 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    op.create_table(
-        "programme_targets",
+def _target() -> list[sa.Column]:
+    """A target's columns, as in programme_targets and target_revisions."""
+    return [
         sa.Column("indicator", sa.String(length=40), nullable=False),
         sa.Column("scope", sa.String(length=20), nullable=False),
         sa.Column("target_year", sa.Integer(), nullable=False),
@@ -34,21 +34,20 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "programme_targets",
+        *_target(),
         sa.ForeignKeyConstraint(["import_id"], ["import_log.id"], name="fk_programme_targets_import_id_import_log"),
         sa.PrimaryKeyConstraint("indicator", "scope", "target_year", name="pk_programme_targets"),
     )
     op.create_table(
         "target_revisions",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("indicator", sa.String(length=40), nullable=False),
-        sa.Column("scope", sa.String(length=20), nullable=False),
-        sa.Column("target_year", sa.Integer(), nullable=False),
-        sa.Column("from_year", sa.Integer(), nullable=True),
-        sa.Column("value", sa.Numeric(precision=14, scale=3, asdecimal=False), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("import_id", sa.Integer(), nullable=True),
+        *_target(),
         sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("replaced_by_import", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["import_id"], ["import_log.id"], name="fk_target_revisions_import_id_import_log"),
