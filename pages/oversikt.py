@@ -1,5 +1,6 @@
-"""Oversikt: the key figures of the whole selection and per level for the chosen year, the
-clusters that moved up a level, the trend, and the clusters."""
+"""Oversikt: the programme report of the filter to download, the key figures of the whole
+selection and per level for the chosen year, the clusters that moved up a level, the trend,
+the clusters, and the counties."""
 
 import functools
 

@@ -139,6 +139,24 @@ def test_a_report_on_an_empty_selection_says_so(demo_url, tmp_path, capsys):  # 
     assert "ingen årsrapporter for 2030" in " ".join(s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame)
 
 
+def test_a_report_narrowed_to_some_clusters_names_them(demo_url, tmp_path):  # noqa: F811
+    from klynge.programme_report import content
+    from klynge.queries import Filter
+
+    engine = make_engine(demo_url)
+    chosen = queries_clusters(engine)[:2]
+    report = content.build(engine, 2025, Filter(clusters=tuple(cid for cid, _ in chosen)), "en")
+    engine.dispose()
+    names = ", ".join(sorted(name for _, name in chosen))
+    assert report.subtitle == f"Selection: all levels; all counties; all sectors. Only the clusters {names}."
+
+
+def queries_clusters(engine) -> list[tuple[int, str]]:
+    from klynge import queries
+
+    return [(int(cid), name) for cid, name in queries.clusters(engine)[["cluster_id", "cluster"]].itertuples(index=False)]
+
+
 def test_a_report_of_real_data_has_no_demo_label(tmp_path):
     url = f"sqlite:///{tmp_path / 'hand.db'}"
     engine = make_engine(url)

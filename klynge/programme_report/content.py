@@ -131,12 +131,16 @@ def _header(key: str, unit: str) -> str:
     return figure_label(key) + (" (MNOK)" if unit == "mnok" else "")
 
 
-def describe(flt: Filter) -> str:
-    """The filter in words: the levels, counties and sectors chosen, or all of them."""
+def describe(flt: Filter, cluster_names: list[str] = ()) -> str:
+    """The filter in words: the levels, counties and sectors chosen, or all of them, and the
+    clusters it is narrowed to, if any (`cluster_names`)."""
     levels = ", ".join(level_label(code) for code in flt.levels) if flt.levels else t("report.all_levels")
     regions = ", ".join(flt.regions) if flt.regions else t("report.all_regions")
     sectors = ", ".join(sector_label(name) for name in flt.sectors) if flt.sectors else t("report.all_sectors")
-    return t("report.selection", levels=levels, regions=regions, sectors=sectors)
+    text = t("report.selection", levels=levels, regions=regions, sectors=sectors)
+    if flt.clusters:
+        text += " " + t("report.selection_clusters", clusters=", ".join(cluster_names))
+    return text
 
 
 def build(engine: Engine, year: int, flt: Filter = Filter(), lang: str = "nb", today: dt.date | None = None) -> Report:
@@ -154,7 +158,8 @@ def _build(engine: Engine, year: int, flt: Filter, lang: str, today: dt.date) ->
         first = span[0] if span else year
     flt = flt.with_(years=(min(first, year), year))
     title = t("report.title", year=year)
-    subtitle = describe(flt)
+    names = queries.clusters(engine, Filter(clusters=flt.clusters))["cluster"].tolist() if flt.clusters else []
+    subtitle = describe(flt, names)
     made = t("report.made", date=fmt.date(today))
     banner = t("report.demo_banner") if is_demo(engine) else None
     summary = level_figures(engine, flt)

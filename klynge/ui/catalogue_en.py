@@ -679,4 +679,5 @@ EN: dict[str, str] = {
     "report.key_intro_part": "In {year}, {clusters} clusters in the selection filed an annual report. They had {members} members and triggered {triggered} of national and EU funding.",
     "report.total_part": "The selection in all",
     "report.outside_note": "\"Outside the programme\" are clusters that filed a report in a year they were in no programme period; they are not in \"{total}\".",
+    "report.selection_clusters": "Only the clusters {clusters}.",
 }

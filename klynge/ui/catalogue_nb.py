@@ -679,4 +679,5 @@ NB: dict[str, str] = {
     "report.key_intro_part": "I {year} leverte {clusters} klynger i utvalget årsrapport. De hadde {members} medlemmer og utløste {triggered} i nasjonale og EU-midler.",
     "report.total_part": "Utvalget i alt",
     "report.outside_note": "«Utenfor programmet» er klynger som leverte rapport et år de ikke var i en programperiode; de er ikke med i «{total}».",
+    "report.selection_clusters": "Bare klyngene {clusters}.",
 }
