@@ -97,6 +97,7 @@ def test_the_pdf_says_the_programme_money_it_cannot_work_out_and_why(demo_url, t
     assert cli.main(["report", "--database", demo_url, "--year", "2025", "-o", str(out)]) == 0
     text = pdf_text(out)
     assert "programmet har ikke fastsatt midlene til Moden klynge" in text
+    assert "«–» for utløst per programkrone hos Tidligfase, Utenfor programmet: de får ingen programmidler" in text
     # The targets with their statuses, and the synthetic source they come from.
     assert "Nye arbeidsplasser Hele programmet 2023–2027 400 I rute 340 (2025) 60 406" in text
     assert "Kilde eller vedtak: SYNTETISK demomål" in text

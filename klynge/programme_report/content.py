@@ -205,12 +205,16 @@ def _per_level_table(summary: pd.DataFrame, rules, year: int, figures: tuple[tup
 
 
 def _unset_money_note(summary: pd.DataFrame, year: int) -> list[Paragraph]:
-    """Why programme money and leverage show "–", where they do."""
+    """Why programme money and leverage show "–", where they do: the programme sets no
+    amount for the level, or the level gets none (no leverage without programme money)."""
     rows = summary[summary["report_year"] == year]
-    if rows["programme_money_mnok"].isna().any():
-        levels = ", ".join(level_label(code) for code in rows.loc[rows["programme_money_mnok"].isna(), "level"])
-        return [Paragraph(t("report.money_not_set", levels=levels), "note")]
-    return []
+    notes = []
+    for unknown, key in ((rows["programme_money_mnok"].isna(), "report.money_not_set"),
+                         (rows["programme_money_mnok"].eq(0), "report.no_money")):
+        if unknown.any():
+            levels = ", ".join(level_label(code) for code in rows.loc[unknown, "level"])
+            notes.append(Paragraph(t(key, levels=levels), "note"))
+    return notes
 
 
 def _key_figures(summary: pd.DataFrame, rules, year: int, flt: Filter) -> Section:

@@ -680,4 +680,5 @@ EN: dict[str, str] = {
     "report.total_part": "The selection in all",
     "report.outside_note": "“Outside the programme” are clusters that filed a report in a year they were in no programme period; they are not in “{total}”.",
     "report.selection_clusters": "Only the clusters {clusters}.",
+    "report.no_money": "“–” for triggered per programme krone at {levels}: they get no programme money, so there is no programme krone to divide by.",
 }

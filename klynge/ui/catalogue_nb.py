@@ -680,4 +680,5 @@ NB: dict[str, str] = {
     "report.total_part": "Utvalget i alt",
     "report.outside_note": "«Utenfor programmet» er klynger som leverte rapport et år de ikke var i en programperiode; de er ikke med i «{total}».",
     "report.selection_clusters": "Bare klyngene {clusters}.",
+    "report.no_money": "«–» for utløst per programkrone hos {levels}: de får ingen programmidler, så det er ingen programkrone å dele på.",
 }
