@@ -5,7 +5,6 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
-from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -151,28 +150,33 @@ def key_figures(derived: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "figure", "value", "previous", "change"])
 
 
+def level_changes(reports: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The clusters whose level in `year` differs from their level in `year - 1`, among those
+    with a report in both years: indexed by `cluster_id`, with `cluster` (where `reports` names
+    them), `from`, `to` and `up`, a move up the programme's levels (from one of them to a
+    higher one: "outside the programme" is no level to move up from or to). Moves up first,
+    then by cluster (name, then id). `reports` has `cluster_id`, `report_year` and `level` for both years."""
+    rank = {code: index for index, code in enumerate(LEVEL_CODES)}
+    named = ["cluster"] if "cluster" in reports else []
+    before = reports.loc[reports["report_year"] == year - 1].set_index("cluster_id")["level"].rename("from")
+    after = reports.loc[reports["report_year"] == year].set_index("cluster_id")[[*named, "level"]].rename(columns={"level": "to"})
+    both = after.join(before, how="inner")
+    both = both[both["to"] != both["from"]]
+    both["up"] = [then in rank and now in rank and rank[now] > rank[then] for then, now in zip(both["from"], both["to"])]
+    both = both[[*named, "from", "to", "up"]].reset_index()
+    ordered = both.sort_values(["up", *named, "cluster_id"], ascending=[False, *(True for _ in named), True], kind="stable")
+    return ordered.set_index("cluster_id")
+
+
 def level_moves(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per level, the clusters that moved up the programme's levels between `year - 1` and
-    `year`: `moved_up`, those that reported at the level in `year - 1` and at a higher level
-    in `year` (they leave the level by a promotion, not a loss); `moved_in`, those that
-    report at the level in `year` and reported at a lower level in `year - 1`. A cluster
-    counts only with a report in both years; "outside the programme" is no level to move to.
-    `reports` has `cluster_id`, `report_year` and `level` for both years, at every level."""
-    rank = {code: index for index, code in enumerate(LEVEL_CODES)}
-    before, after = {}, {}
-    for cluster_id, report_year, level in reports[["cluster_id", "report_year", "level"]].itertuples(index=False, name=None):
-        if report_year == year - 1:
-            before[cluster_id] = level
-        elif report_year == year:
-            after[cluster_id] = level
-    moved_up, moved_in = Counter(), Counter()
-    for cluster_id, level in after.items():
-        earlier = before.get(cluster_id)
-        if earlier in rank and level in rank and rank[level] > rank[earlier]:
-            moved_up[earlier] += 1
-            moved_in[level] += 1
-    return pd.DataFrame({"moved_up": [moved_up[code] for code in LEVEL_CODES],
-                         "moved_in": [moved_in[code] for code in LEVEL_CODES]},
+    `year` (`level_changes`): `moved_up`, those that reported at the level in `year - 1` and at
+    a higher level in `year` (they leave the level by a promotion, not a loss); `moved_in`,
+    those that report at the level in `year` and reported at a lower level in `year - 1`."""
+    promoted = level_changes(reports, year).query("up")
+    moved_up, moved_in = promoted["from"].value_counts(), promoted["to"].value_counts()
+    return pd.DataFrame({"moved_up": [int(moved_up.get(code, 0)) for code in LEVEL_CODES],
+                         "moved_in": [int(moved_in.get(code, 0)) for code in LEVEL_CODES]},
                         index=pd.Index(LEVEL_CODES, name="level"))
 
 

@@ -276,6 +276,12 @@ def test_level_moves_count_only_promotions_between_programme_levels():
     assert moved["moved_up"].tolist() == [1, 2, 0, 0]
     assert moved["moved_in"].tolist() == [0, 0, 2, 1]
     assert metrics.level_moves(reports, 2030)["moved_up"].tolist() == [0, 0, 0, 0]
+    # The changes themselves: every cluster with a report in both years and another level, moves up first.
+    changes = metrics.level_changes(reports, 2024)
+    assert list(changes.columns) == ["from", "to", "up"]
+    assert [(cid, *row) for cid, row in zip(changes.index, changes.values.tolist())] == [
+        ("c1", "arena", "arena_pro", True), ("c2", "tidligfase", "moden", True), ("c7", "arena", "arena_pro", True),
+        ("c3", "arena_pro", "arena", False), ("c4", "utenfor", "arena", False), ("c6", "arena", "utenfor", False)]
 
 
 def test_group_comparison_by_hand_with_gaps_an_odd_and_an_even_group_and_a_ratio():

@@ -15,7 +15,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from klynge import cli
-from klynge.programme_report.content import level_changes
+from klynge.metrics import level_changes
 from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import import_paths
 from tests.factories import hand_made

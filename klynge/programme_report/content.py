@@ -277,19 +277,6 @@ def _goals(summary: pd.DataFrame, rules, held, flt: Filter, year: int) -> Sectio
     return Section(t("goals.targets"), tuple(blocks), starts_page=True)
 
 
-def level_changes(reports: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The clusters whose level in `year` differs from their level in `year - 1` (both
-    reported): cluster, from, to and whether it is up the programme's levels."""
-    rank = {code: index for index, code in enumerate(LEVEL_CODES)}
-    before = reports[reports["report_year"] == year - 1].set_index("cluster_id")["level"]
-    after = reports[reports["report_year"] == year].set_index("cluster_id")[["cluster", "level"]]
-    both = after.join(before.rename("before"), how="inner")
-    both = both[both["level"] != both["before"]]
-    up = [rank.get(now, -1) > rank.get(then, -1) for now, then in zip(both["level"], both["before"])]
-    frame = pd.DataFrame({"cluster": both["cluster"], "from": both["before"], "to": both["level"], "up": up})
-    return frame.sort_values(["up", "cluster"], ascending=[False, True]).reset_index(drop=True)
-
-
 def _level_changes(engine: Engine, flt: Filter, year: int) -> Section:
     # Every level of the two years: a cluster that moved out of the chosen levels moved too.
     reports = queries.reports(engine, flt.with_(levels=(), years=(year - 1, year)), columns=())
@@ -297,11 +284,14 @@ def _level_changes(engine: Engine, flt: Filter, year: int) -> Section:
         chosen = reports[(reports["report_year"] == year) & reports["level"].isin(flt.levels)]["cluster_id"]
         earlier = reports[(reports["report_year"] == year - 1) & reports["level"].isin(flt.levels)]["cluster_id"]
         reports = reports[reports["cluster_id"].isin(set(chosen) | set(earlier))]
-    changes = level_changes(reports, year)
+    changes = metrics.level_changes(reports, year)
     title = t("report.changes", previous=year - 1, year=year)
     if changes.empty:
         return Section(title, (Paragraph(t("report.no_changes", previous=year - 1, year=year)),))
-    rows = tuple((name, level_label(then), level_label(now), t("report.up") if up else t("report.down"))
+    def direction(then: str, up: bool) -> str:
+        return t("report.up") if up else t("report.in") if then == OUTSIDE_LEVEL else t("report.down")
+
+    rows = tuple((name, level_label(then), level_label(now), direction(then, up))
                  for name, then, now, up in changes.itertuples(index=False, name=None))
     table = Table((t("col.cluster"), t("report.col.from", previous=year - 1), t("report.col.to", year=year),
                    t("report.col.direction")), rows, (False, False, False, False))

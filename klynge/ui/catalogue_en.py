@@ -656,7 +656,7 @@ EN: dict[str, str] = {
     "report.target_sources": "Source or decision: {sources}",
     "report.changes": "Clusters that changed level from {previous} to {year}",
     "report.no_changes": "No cluster in the selection changed level from {previous} to {year}.",
-    "report.changes_intro": "{up} clusters moved up, and {other} changed level otherwise (down or out of the programme), among the clusters that filed a report in both years.",
+    "report.changes_intro": "{up} clusters moved up, and {other} changed level otherwise (down, out of or into the programme), among the clusters that filed a report in both years.",
     "report.up": "Up",
     "report.down": "Down or out",
     "report.col.from": "Level {previous}",
@@ -681,4 +681,5 @@ EN: dict[str, str] = {
     "report.outside_note": "“Outside the programme” are clusters that filed a report in a year they were in no programme period; they are not in “{total}”.",
     "report.selection_clusters": "Only the clusters {clusters}.",
     "report.no_money": "“–” for triggered per programme krone at {levels}: they get no programme money, so there is no programme krone to divide by.",
+    "report.in": "Into the programme",
 }

@@ -656,7 +656,7 @@ NB: dict[str, str] = {
     "report.target_sources": "Kilde eller vedtak: {sources}",
     "report.changes": "Klynger som skiftet nivå fra {previous} til {year}",
     "report.no_changes": "Ingen klynge i utvalget skiftet nivå fra {previous} til {year}.",
-    "report.changes_intro": "{up} klynger rykket opp, og {other} skiftet nivå på annen måte (ned eller ut av programmet), blant klyngene som leverte rapport begge år.",
+    "report.changes_intro": "{up} klynger rykket opp, og {other} skiftet nivå på annen måte (ned, ut av eller inn i programmet), blant klyngene som leverte rapport begge år.",
     "report.up": "Opp",
     "report.down": "Ned eller ut",
     "report.col.from": "Nivå {previous}",
@@ -681,4 +681,5 @@ NB: dict[str, str] = {
     "report.outside_note": "«Utenfor programmet» er klynger som leverte rapport et år de ikke var i en programperiode; de er ikke med i «{total}».",
     "report.selection_clusters": "Bare klyngene {clusters}.",
     "report.no_money": "«–» for utløst per programkrone hos {levels}: de får ingen programmidler, så det er ingen programkrone å dele på.",
+    "report.in": "Inn i programmet",
 }
