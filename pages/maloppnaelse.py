@@ -25,7 +25,7 @@ if note:
 
 # The targets: how many stand where, as of the selection's last year.
 held = data.programme_targets()
-attainment = tg.attainment(summary, data.rules(), held, flt, year)
+attainment = goal_targets.attainment(summary, data.rules(), held, flt, year)
 with st.container(border=True):
     # (The glossary's link in the heading's help: a link in a caption's grey is too faint to read.)
     st.markdown(f"**{t('goals.targets')}**", help=components.see_glossary())

@@ -4,13 +4,14 @@ both word them here."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from klynge import targets as tg
 from klynge.indicators import INDICATOR_BY_KEY
+from klynge.queries import Filter
+from klynge.rules import Rules
 from klynge.ui import format as fmt
+from klynge.ui.kept import keep
 from klynge.ui.texts import figure_label, level_label, t
 
 # Streamlit's badge colour and a sign per status: the word says it, the colour only repeats it.
@@ -20,8 +21,12 @@ BADGE = {tg.MET: ("green", "✓"), tg.ON_TRACK: ("green", "↗"), tg.OFF_TRACK: 
 COUNTED = (tg.MISSED, tg.OFF_TRACK, tg.UNKNOWN, tg.ON_TRACK, tg.MET)
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+@keep
+def attainment(summary: pd.DataFrame, _rules: Rules, held: tuple[tg.Target, ...], flt: Filter, as_of: int) -> pd.DataFrame:
+    """`targets.attainment`, judged once per data answer, targets, filter and year rather
+    than on every rerun. The rules are not part of the key (Streamlit cannot hash them, and
+    they need not be): they reach the judgements only through `summary`'s programme money."""
+    return tg.attainment(summary, _rules, held, flt, as_of)
 
 
 def status_label(status: str) -> str:
@@ -49,7 +54,7 @@ def heading(row) -> str:
 def value(amount, unit: str, whole: bool = False) -> str:
     """A target, a figure or a projection in the indicator's unit; `whole`: a count rounded
     to a whole number (a projection)."""
-    if _missing(amount):
+    if pd.isna(amount):
         return fmt.GAP
     if unit == "mnok":
         return fmt.mnok(amount, 0 if float(amount).is_integer() else 1)
@@ -62,7 +67,7 @@ def value(amount, unit: str, whole: bool = False) -> str:
 
 def gap(amount, unit: str) -> str:
     """What is still to go to a target, a share in percentage points."""
-    if _missing(amount):
+    if pd.isna(amount):
         return fmt.GAP
     if unit == "percent":
         return t("target.points", points=fmt.number(100 * float(amount), 1))
@@ -71,7 +76,7 @@ def gap(amount, unit: str) -> str:
 
 def to_go_text(amount, unit: str) -> str:
     """What is still to go, or how far past the target a figure is."""
-    if _missing(amount) or float(amount) > 0:
+    if pd.isna(amount) or float(amount) > 0:
         return gap(amount, unit)
     return t("target.over", gap=gap(-float(amount), unit))
 
@@ -82,10 +87,10 @@ def sentence(row) -> str:
     numbers; no text from the data."""
     unit = INDICATOR_BY_KEY[row["indicator"]].unit
     target = t("target.what", value=value(row["target"], unit), year=int(row["target_year"]))
-    if not _missing(row["from_year"]):
+    if not pd.isna(row["from_year"]):
         target += " " + t("target.period", first=int(row["from_year"]))
     parts = [target + "."]
-    if not _missing(row["latest"]):
+    if not pd.isna(row["latest"]):
         where = t("target.latest", value=value(row["latest"], unit), year=int(row["latest_year"]))
         if float(row["gap"]) > 0:
             where += " " + t("target.to_go", gap=gap(row["gap"], unit))
@@ -120,7 +125,7 @@ def table(attainment: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     rows = []
     for row in attainment[attainment["status"] != tg.NO_TARGET].to_dict("records"):
         unit = INDICATOR_BY_KEY[row["indicator"]].unit
-        period = (f"{int(row['from_year'])}–{int(row['target_year'])}" if not _missing(row["from_year"])
+        period = (f"{int(row['from_year'])}–{int(row['target_year'])}" if not pd.isna(row["from_year"])
                   else str(int(row["target_year"])))
         status = status_label(row["status"])
         if row["status"] == tg.UNKNOWN:
@@ -129,7 +134,7 @@ def table(attainment: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
         rows.append({
             "indicator": figure_label(row["indicator"]), "scope": scope_label(row["scope"]), "period": period,
             "target": value(row["target"], unit), "status": status,
-            "latest": value(row["latest"], unit) + (f" ({int(row['latest_year'])})" if not _missing(row["latest_year"]) else ""),
+            "latest": value(row["latest"], unit) + (f" ({int(row['latest_year'])})" if not pd.isna(row["latest_year"]) else ""),
             "gap": to_go_text(row["gap"], unit), "projected": value(row["projected"], unit, whole=True), "source": row["source"],
         })
     columns = ["indicator", "scope", "period", "target", "status", "latest", "gap", "projected", "source"]
