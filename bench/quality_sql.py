@@ -1,10 +1,13 @@
-"""The data-quality searches that the importer keeps (year_changes, register_mismatches,
-suspect_member_names) against the same searches through every row, on a scale's database.
+"""The reads that the importer keeps ready against the same reads through every row, on a
+scale's database: the data-quality searches (year_changes, register_mismatches,
+suspect_member_names) and the peers' medians of the cluster profile and the comparison
+(level_middles, `klynge.peer_medians`).
 
     python -m bench.quality_sql [--scale europe] [--engine sqlite|postgresql]
 
-Prints, for each search, the median of 3 calls of the query function (SQL and the frame it
-gives), kept and full scan, measured one after the other in the same process.
+Prints, for each read, the median of 3 calls of the query function (SQL and the frame it
+gives), kept and full scan, measured one after the other in the same process; and what
+keeping one year's middles again costs an import of that year's reports.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import statistics
 import time
 
 from bench import importing, scales
-from klynge import encoding, queries
+from klynge import encoding, peer_medians, queries
 from klynge.domain import JUMP_FIELDS
 from klynge.queries import Filter
 from klynge.store.engine import make_engine
@@ -47,9 +50,24 @@ def main() -> None:
         "garbled member names": (lambda: queries.member_register(engine, flt, suspect_names=True),
                                  lambda: queries.member_register(engine, flt, name_contains=tuple(encoding.MOJIBAKE_LEADS))),
     }
-    print(f"{args.scale}, {args.engine}, years {flt.years[0]}-{flt.years[1]}")
+    # The profile's and the comparison's defaults: the largest cluster of the last year, and it
+    # with three more; their medians over every year.
+    last = queries.reports(engine, Filter(years=(span[1], span[1])), columns=("members_total",))
+    largest = tuple(int(c) for c in last.sort_values("members_total", ascending=False)["cluster_id"].head(4))
+    for name, figures, exclude in (("peers' medians, profile", peer_medians.PROFILE_FIGURES, largest[:1]),
+                                   ("peers' medians, compare", peer_medians.COMPARE_FIGURES, largest)):
+        searches[name] = (lambda f=figures, e=exclude: peer_medians.level_medians(engine, span, f, e),
+                          lambda f=figures, e=exclude: peer_medians.from_reports(engine, span, f, e))
+    print(f"{args.scale}, {args.engine}, searches over {flt.years[0]}-{flt.years[1]}, medians over {span[0]}-{span[1]}")
     for name, (kept, scan) in searches.items():
         print(f"{name:<24} kept {_ms(kept):7.0f} ms   full scan {_ms(scan):7.0f} ms")
+    print(f"keeping {span[1]}'s middles again (an import of its reports): {_ms(lambda: _refresh(engine, span[1])):.0f} ms")
+
+
+def _refresh(engine, year: int) -> None:
+    with engine.connect() as conn, conn.begin() as transaction:
+        peer_medians.refresh(conn, {year})
+        transaction.rollback()
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ counts under the level its cluster had in the report's year (`utenfor` when none
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Select, Text, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import Connection, Engine, Select, Text, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -94,8 +96,19 @@ def _lowered_on_sqlite(element, compiler, **kw) -> str:
     return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
 
 
-def _frame(engine: Engine, query: Select) -> pd.DataFrame:
-    with engine.connect() as conn:
+@contextmanager
+def _connected(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection of the engine, or the connection given (inside its transaction, as an
+    import's refresh of the kept tables reads the rows it has just written)."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        yield conn
+
+
+def _frame(engine: Engine | Connection, query: Select) -> pd.DataFrame:
+    with _connected(engine) as conn:
         result = conn.execute(query)
         names, rows = list(result.keys()), result.fetchall()
     if not rows or len(set(names)) < len(names):
@@ -104,7 +117,7 @@ def _frame(engine: Engine, query: Select) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(names, zip(*rows))), columns=names)
 
 
-def reports(engine: Engine, flt: Filter = Filter(), columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+def reports(engine: Engine | Connection, flt: Filter = Filter(), columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per report: cluster, its region, sector, level and brand that year, and every
     canonical field, or only `report_year` and the canonical fields named in `columns`
     (much less to read for many reports: the free texts are most of a report's bytes); and
@@ -469,9 +482,9 @@ def report_texts(engine: Engine, flt: Filter, number_field: str, text_field: str
     return _frame(engine, query)
 
 
-def rules(engine: Engine) -> Rules:
+def rules(engine: Engine | Connection) -> Rules:
     """The programme's rules the database holds (every version, with its source)."""
-    with engine.connect() as conn:
+    with _connected(engine) as conn:
         rows = conn.execute(select(G.c.rule, G.c.scope, G.c.valid_from, G.c.value, G.c.source, G.c.note)).all()
     return Rules(Rule(row.rule, row.scope, row.valid_from, None if row.value is None else float(row.value), row.source,
                       row.note or "") for row in rows)

@@ -4,7 +4,7 @@ median of its level, its members, and its stories and descriptions."""
 import pandas as pd
 import streamlit as st
 
-from klynge import metrics
+from klynge import metrics, peer_medians
 from klynge.queries import Filter
 from klynge.ui import charts, cluster_charts, components, data
 from klynge.ui import format as fmt
@@ -72,8 +72,7 @@ if history.empty:
     st.info(t("profile.no_reports"))
 else:
     st.caption(t("profile.figures_caption"))
-    figures = ["members_total", "partners_total", "activities_organised", "activities_unique_participants",
-               "funding_national_mnok", "funding_eu_mnok", "international_activities_new", "new_jobs"]
+    figures = list(peer_medians.PROFILE_FIGURES)
     # The median of the other clusters at the level the cluster had in each year.
     medians = data.level_medians((int(history["report_year"].min()), int(history["report_year"].max())), tuple(figures),
                                  exclude=(cluster_id,))

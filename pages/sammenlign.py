@@ -5,7 +5,7 @@ largest cluster of the filter and its largest peers."""
 import pandas as pd
 import streamlit as st
 
-from klynge import metrics
+from klynge import metrics, peer_medians
 from klynge.indicators import INDICATOR_BY_KEY
 from klynge.queries import Filter
 from klynge.ui import cluster_charts, components, data
@@ -17,9 +17,7 @@ from klynge.ui.texts import figure_label, level_label, t
 
 MAX_CLUSTERS = 6
 PEERS = 3  # the default: the largest cluster and this many of its largest peers
-FIGURES = ("members_total", "partners_total", "activities_organised", "activities_unique_participants",
-           "participants_per_activity", "funding_triggered_mnok", "leverage", "international_activities_new",
-           "projects_total", "new_jobs")
+FIGURES = peer_medians.COMPARE_FIGURES
 
 flt, options = start("page.compare")
 names = dict(options.clusters)

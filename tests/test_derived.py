@@ -15,6 +15,7 @@ from klynge.queries import Filter
 from klynge.store import derived
 from klynge.store.importer import import_paths, load_demo
 from tests.factories import example_values, master_data, write_csv, write_reports_csv
+from tests.test_peer_medians import assert_middles_kept
 
 
 def kept_and_counted(engine) -> tuple[list, list]:
@@ -39,6 +40,7 @@ def assert_kept(engine) -> None:
                                       check_dtype=False)
     assert_changes_kept(engine)
     assert_quality_searches_kept(engine)
+    assert_middles_kept(engine)
 
 
 def assert_quality_searches_kept(engine) -> None:

@@ -19,6 +19,7 @@ from klynge.store.engine import ensure_schema, make_engine
 from klynge.store.importer import import_paths
 from tests.factories import example_values, master_data, write_reports_csv
 from tests.test_derived import kept_and_counted
+from tests.test_peer_medians import assert_middles_kept
 
 HEAD = migrate.head_revision()
 
@@ -147,6 +148,7 @@ def test_upgrading_a_filled_baseline_database_keeps_every_row_and_figure(empty, 
     with empty.connect() as conn:  # 0002: the import of a version kept before is unknown
         assert conn.execute(select(schema.report_revisions.c.import_id)).scalars().all() == [None]
     assert_registers_counted(empty)
+    assert_middles_kept(empty)  # 0013: created empty, filled at head
 
 
 def assert_registers_counted(engine) -> None:

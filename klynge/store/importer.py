@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from klynge import peer_medians
 from klynge.domain import LEVEL_CODES
 from klynge.masterdata import ClusterRow, PeriodRow
 from klynge.reports.model import Problem, RejectedInput, Report
@@ -118,6 +119,10 @@ def import_paths(
         _write_reports(conn, batch, result, import_id)
         # The derived tables follow the rows just written (the registers of the clusters whose members changed).
         derived.refresh(conn, batch.member_clusters)
+        # The peers' middles move with a year's reports; levels (periods) and the rules
+        # (leverage) move every year's.
+        whole = bool(batch.rules or batch.periods or batch.created_periods)
+        peer_medians.refresh(conn, None if whole else {year for _, year in batch.reports})
         if mark_dataset is not None:
             conn.execute(delete(schema.meta).where(schema.meta.c.key == "dataset"))
             conn.execute(insert(schema.meta).values(key="dataset", value=mark_dataset))

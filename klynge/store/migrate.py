@@ -115,6 +115,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             raise RuntimeError(f"the database's schema is at revision {current!r}, which this version of Klynge "
                                "does not know: a newer Klynge has migrated it")
         command.upgrade(config, revision)
+        if revision == "head":
+            # A kept table whose rows only the application can work out (derived figures use
+            # the programme's rules) is created empty by its migration and filled here.
+            from klynge import peer_medians
+
+            peer_medians.fill_if_missing(conn)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -272,6 +272,25 @@ suspect_member_names = Table(
     Index("ix_suspect_member_names_cluster_id", "cluster_id"),
 )
 
+# Derived from the reports and the programme's rules: per year, level and figure of
+# `klynge.peer_medians.KEPT_FIGURES` (derived figures too), the middle of the reports' order
+# by that figure (value, then cluster id): the `WIDTH` positions each side of the median, with
+# the count `n` of reports with a value. A cluster's peers' median, the median without that
+# cluster or a few more, lies in that middle, so the profile and the comparison read these
+# few thousand rows instead of every report of every year. Written only by
+# `klynge.peer_medians.refresh`, at the end of every import.
+level_middles = Table(
+    "level_middles",
+    metadata,
+    Column("figure", String(40), primary_key=True),
+    Column("report_year", Integer, primary_key=True),
+    Column("level", String(20), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 0 for the lowest value
+    Column("cluster_id", Integer, ForeignKey("clusters.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+
 # The programme's rules (klynge.rules): money per level and year, the levels' time limits,
 # the qualification thresholds and the ESCA label's validity, each with its source. A rule
 # holds from `valid_from` until a later version of the same key and scope; a NULL value is

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 # Internal: Streamlit has no public way to tell one script run from the next (see `_this_run`).
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from klynge import metrics, quality, queries, summary, targets
+from klynge import metrics, peer_medians, quality, queries, summary, targets
 from klynge.queries import Filter
 from klynge.rules import Rules
 from klynge.store.engine import database_url, has_schema, is_demo, open_database
@@ -80,11 +80,6 @@ def _reports_with_derived(engine: Engine, flt: Filter) -> pd.DataFrame:
     return metrics.with_derived(reports, queries.rules(engine)) if not reports.empty else reports
 
 
-def _level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ...], exclude: tuple[int, ...]) -> pd.DataFrame:
-    # Only the figures are read (not the texts), and only the small answer is cached.
-    return metrics.level_medians(_reports_with_derived(engine, Filter(years=years)), list(figures), exclude)
-
-
 # The read functions the pages may call, by name. One cached runner serves them all, with
 # the name in its cache key.
 QUERIES = {
@@ -99,7 +94,7 @@ QUERIES = {
     "clusters": queries.clusters,
     "warnings": queries.warnings,
     "findings": quality.findings,
-    "level_medians": _level_medians,
+    "level_medians": peer_medians.level_medians,
     "report_texts": queries.report_texts,
 }
 
