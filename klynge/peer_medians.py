@@ -22,6 +22,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
@@ -83,6 +84,9 @@ def _median_without(window: list[tuple[int, float, int]], n: int, left_out: list
     remaining = n - len(left_out)
     if remaining < metrics.MIN_PEERS:
         return math.nan, remaining
+    if not left_out:
+        start, values = window[0][0], [value for _, value, _ in window]
+        return (values[(remaining - 1) // 2 - start] + values[remaining // 2 - start]) / 2, remaining
     in_window = {cluster_id for _, _, cluster_id in window}
     first, last = (window[0][1], window[0][2]), (window[-1][1], window[-1][2])
     below = 0
@@ -105,19 +109,23 @@ def _median_without(window: list[tuple[int, float, int]], n: int, left_out: list
 def from_middles(kept: Iterable[tuple], reports_per_group: Iterable[tuple[int, str, int]], left_out: pd.DataFrame,
                  figures: list[str]) -> pd.DataFrame:
     """`metrics.level_medians` of every report but those in `left_out`, from the kept middles
-    (rows of `COLUMNS`), the reports per year and level (year, level, count) and the
-    left-out clusters' reports with their figures (`cluster_id`, `report_year`, `level`)."""
+    (rows of `COLUMNS`, each group's in the order of their places), the reports per year and
+    level (year, level, count) and the left-out clusters' reports with their figures
+    (`cluster_id`, `report_year`, `level`)."""
     windows: dict[tuple, list[tuple[int, float, int]]] = defaultdict(list)
     sizes: dict[tuple, int] = {}
     for figure, year, level, position, cluster_id, value, n in kept:
-        windows[(figure, int(year), level)].append((int(position), float(value), int(cluster_id)))
-        sizes[(figure, int(year), level)] = int(n)
-    out_reports = Counter(zip(left_out["report_year"].astype(int), left_out["level"])) if len(left_out) else Counter()
+        windows[(figure, year, level)].append((position, value, cluster_id))
+        sizes[(figure, year, level)] = n
+    out_reports: Counter = Counter()
     out_values: dict[tuple, list[tuple[float, int]]] = defaultdict(list)
-    for figure in figures if len(left_out) else ():
-        present = left_out[left_out[figure].notna()]
-        for year, level, cluster_id, value in zip(present["report_year"], present["level"], present["cluster_id"], present[figure]):
-            out_values[(figure, int(year), level)].append((float(value), int(cluster_id)))
+    if len(left_out):
+        for year, level, cluster_id, *values in left_out[["report_year", "level", "cluster_id", *figures]].itertuples(
+                index=False, name=None):
+            out_reports[(int(year), level)] += 1
+            for figure, value in zip(figures, values):
+                if pd.notna(value):
+                    out_values[(figure, int(year), level)].append((float(value), int(cluster_id)))
     rows = []
     for year, level, count in sorted((int(year), level, int(count)) for year, level, count in reports_per_group):
         if count - out_reports[(year, level)] <= 0:
@@ -125,7 +133,7 @@ def from_middles(kept: Iterable[tuple], reports_per_group: Iterable[tuple[int, s
         medians, counts = [], []
         for figure in figures:
             key = (figure, year, level)
-            window = sorted(windows.get(key, []))
+            window = windows.get(key)
             if not window:
                 if out_values.get(key):
                     raise NotInMiddle(f"{key} has a left-out value but nothing kept")
@@ -136,10 +144,11 @@ def from_middles(kept: Iterable[tuple], reports_per_group: Iterable[tuple[int, s
             medians.append(median)
             counts.append(remaining)
         rows.append((year, level, *medians, *counts))
-    columns = ["report_year", "level", *figures, *(f"n_{figure}" for figure in figures)]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({figure: float for figure in figures} | {f"n_{figure}": "int64" for figure in figures}
-                        | {"report_year": "int64"})
+    columns = list(zip(*rows)) if rows else [()] * (2 + 2 * len(figures))
+    return pd.DataFrame({"report_year": np.array(columns[0], dtype="int64"), "level": list(columns[1]),
+                         **{figure: np.array(columns[2 + i], dtype=float) for i, figure in enumerate(figures)},
+                         **{f"n_{figure}": np.array(columns[2 + len(figures) + i], dtype="int64")
+                            for i, figure in enumerate(figures)}})
 
 
 def _with_derived(bind: Engine | Connection, flt: Filter) -> pd.DataFrame:
@@ -172,7 +181,8 @@ def level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ..
     with connection as conn, conn.begin():
         if not is_filled(conn):
             return from_reports(conn, years, figures, exclude)
-        kept = conn.execute(select(*T.c[*COLUMNS]).where(T.c.figure.in_(figures), T.c.report_year.between(*years))).all()
+        kept = conn.execute(select(*T.c[*COLUMNS]).where(T.c.figure.in_(figures), T.c.report_year.between(*years))
+                            .order_by(T.c.figure, T.c.report_year, T.c.level, T.c.position)).all()
         S = schema.level_sums
         groups = conn.execute(select(S.c.report_year, S.c.level, func.sum(S.c.clusters))
                               .where(S.c.report_year.between(*years)).group_by(S.c.report_year, S.c.level)).all()
