@@ -143,8 +143,15 @@ def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
 
 
 def _level_summary_from_sums(engine: Engine, flt: Filter) -> pd.DataFrame:
-    query = select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
-                   *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS])
+    query = _sums_where(select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
+                               *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS]), flt)
+    query = query.group_by(S.c.report_year, S.c.level).order_by(S.c.report_year, S.c.level)
+    return _summary_frame(engine, query)
+
+
+def _sums_where(query: Select, flt: Filter) -> Select:
+    """`query` of `level_sums` limited to the filter's levels, years, counties and sectors
+    (not its clusters: the sums are per level, county and sector)."""
     if flt.levels:
         query = query.where(S.c.level.in_(flt.levels))
     if flt.years is not None:
@@ -153,8 +160,7 @@ def _level_summary_from_sums(engine: Engine, flt: Filter) -> pd.DataFrame:
         query = query.where(S.c.region.in_(flt.regions))
     if flt.sectors:
         query = query.where(S.c.sector.in_(flt.sectors))
-    query = query.group_by(S.c.report_year, S.c.level).order_by(S.c.report_year, S.c.level)
-    return _summary_frame(engine, query)
+    return query
 
 
 def level_summary_from_reports(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
@@ -469,17 +475,27 @@ def report_texts(engine: Engine, flt: Filter, number_field: str, text_field: str
     it, in any case. At most `limit` rows; `matches` on every row is how many there are in
     all. The search and the count run in the database, so a page showing a few of many
     thousand texts reads only those."""
-    query = select(R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, R.c[number_field], R.c[text_field],
-                   func.count().over().label("matches")).select_from(_reports_from())
-    query = _where(query, flt)
+    columns = (R.c.cluster_id, C.c.name.label("cluster"), R.c.report_year, LEVEL, R.c[number_field], R.c[text_field])
+    newest_first = (R.c.report_year.desc(), C.c.name)
     if search:
         needle = search.lower()
+        query = _where(select(*columns, func.count().over().label("matches")).select_from(_reports_from()), flt)
         query = query.where(or_(lowered(R.c[text_field]).contains(needle, autoescape=True),
-                                lowered(C.c.name).contains(needle, autoescape=True)))
-    query = query.order_by(R.c.report_year.desc(), C.c.name)
-    if limit is not None:
-        query = query.limit(limit)
-    return _frame(engine, query)
+                                lowered(C.c.name).contains(needle, autoescape=True))).order_by(*newest_first)
+        return _frame(engine, query if limit is None else query.limit(limit))
+    # Without a search no text needs reading but the few shown: the reports are counted from
+    # the level sums (each report counts its cluster once) and ordered by their keys, and only
+    # the first `limit` are read whole. (A count over the rows with their texts read every
+    # text in the filter: 0.2 s for 20,000 reports.)
+    matching = _where(select(R.c.id).select_from(_reports_from()), flt)
+    total = (select(func.count()).select_from(matching.subquery()) if flt.clusters
+             else _sums_where(select(func.coalesce(func.sum(S.c.clusters), 0)), flt)).scalar_subquery().label("matches")
+    query = select(*columns, total).select_from(_reports_from())
+    if limit is None:
+        query = _where(query, flt)
+    else:
+        query = query.where(R.c.id.in_(matching.order_by(*newest_first).limit(limit)))
+    return _frame(engine, query.order_by(*newest_first))
 
 
 def rules(engine: Engine | Connection) -> Rules:

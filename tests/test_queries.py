@@ -174,6 +174,15 @@ def test_report_texts_are_searched_in_any_case_and_alphabet_and_counted(engine, 
     assert found("100%") == found("fokus_på") == ([("Arena Kystmat", 2022)], [1])
     assert found("messe_i") == found("messe%eksport") == ([], [])
     assert found("Köln") == ([], [])
+    # Without a search the count comes from the level sums, or for chosen clusters from their reports.
+    fields = ("international_activities_new", "international_activities_description", "", 1)
+    kystmat = int(queries.report_texts(engine, Filter(), *fields)["cluster_id"].iloc[0])
+    for flt, newest, count in ((Filter(years=(2023, 2023)), ("Arena Kystmat", 2023), 2),
+                               (Filter(years=(2022, 2022)), ("Arena Kystmat", 2022), 1),
+                               (Filter(clusters=(kystmat,)), ("Arena Kystmat", 2023), 2),
+                               (Filter(years=(2024, 2030)), None, None)):
+        frame = queries.report_texts(engine, flt, *fields)
+        assert [(row.cluster, row.report_year, row.matches) for row in frame.itertuples()] == ([(*newest, count)] if newest else [])
 
 
 def test_register_counts_say_who_reported_that_year(db):
