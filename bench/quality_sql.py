@@ -6,8 +6,9 @@ suspect_member_names) and the peers' medians of the cluster profile and the comp
     python -m bench.quality_sql [--scale europe] [--engine sqlite|postgresql]
 
 Prints, for each read, the median of 3 calls of the query function (SQL and the frame it
-gives), kept and full scan, measured one after the other in the same process; and what
-keeping one year's middles again costs an import of that year's reports.
+gives), kept and full scan, measured one after the other in the same process; the
+descriptions Internasjonalt opens on; and what keeping one year's middles again costs an
+import of that year's reports.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main() -> None:
     print(f"{args.scale}, {args.engine}, searches over {flt.years[0]}-{flt.years[1]}, medians over {span[0]}-{span[1]}")
     for name, (kept, scan) in searches.items():
         print(f"{name:<24} kept {_ms(kept):7.0f} ms   full scan {_ms(scan):7.0f} ms")
+    texts = ("international_activities_new", "international_activities_description")
+    print(f"descriptions, the newest 20 of {flt.years[0]}-{flt.years[1]} and their count: "
+          f"{_ms(lambda: queries.report_texts(engine, flt, *texts, '', 20)):.0f} ms")
     print(f"keeping {span[1]}'s middles again (an import of its reports): {_ms(lambda: _refresh(engine, span[1])):.0f} ms")
 
 
