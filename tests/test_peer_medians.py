@@ -74,6 +74,27 @@ def test_medians_without_clusters_worked_out_by_hand(exclude, arena, pro):
         assert (math.isnan(row[2]) and math.isnan(wanted[2])) or row[2] == wanted[2]
 
 
+@pytest.mark.parametrize(("values", "left_out", "median"), [
+    # (cluster id, members) in order; width 1 keeps places 1 to 3 of 5.
+    # Below the kept places with the value of the first kept, a higher id than the second's:
+    ([(5, 20), (9, 20), (2, 30), (3, 40), (4, 50)], 5, 35.0),  # 20 30 40 50
+    # Below them with the value of the first two kept, whose last has a lower id:
+    ([(3, 20), (5, 20), (9, 20), (2, 30), (4, 40)], 3, 25.0),  # 20 20 30 40
+    # Above them with the value of the last kept, an id between the last two's:
+    ([(7, 5), (1, 10), (9, 20), (2, 30), (5, 30)], 5, 15.0),  # 5 10 20 30
+])
+def test_ties_at_the_edges_of_the_kept_places_are_placed_by_cluster_id(values, left_out, median):
+    reports = _reports([(cluster_id, 2023, "arena", float(value)) for cluster_id, value in values])
+    got = _medians(reports, ["members_total"], (left_out,), width=1)
+    assert got[["members_total", "n_members_total"]].values.tolist() == [[median, 4]]
+
+
+def test_a_left_out_value_where_nothing_is_kept_is_refused():
+    left_out = SMALL[SMALL["cluster_id"] == 1]
+    with pytest.raises(NotInMiddle):
+        from_middles([], [(2023, "arena", 6)], left_out, ["members_total"])
+
+
 def test_a_left_out_value_inside_the_kept_range_but_not_kept_is_refused():
     window = [(1, 20.0, 2), (2, 30.0, 3), (3, 40.0, 4)]
     with pytest.raises(NotInMiddle):
