@@ -89,6 +89,13 @@ def test_ties_at_the_edges_of_the_kept_places_are_placed_by_cluster_id(values, l
     assert got[["members_total", "n_members_total"]].values.tolist() == [[median, 4]]
 
 
+def test_every_left_out_cluster_counts_whichever_comes_first():
+    # Cluster 1 (1,000 members) lies above the kept places and comes first; cluster 2 (10) below.
+    reports = _reports([(1, 2023, "arena", 1000.0), *((i, 2023, "arena", 10.0 * (i - 1)) for i in range(2, 8))])
+    got = _medians(reports, ["members_total"], (1, 2), width=2)
+    assert got[["members_total", "n_members_total"]].values.tolist() == [[40.0, 5]]  # 20 30 [40] 50 60
+
+
 def test_a_left_out_value_where_nothing_is_kept_is_refused():
     left_out = SMALL[SMALL["cluster_id"] == 1]
     with pytest.raises(NotInMiddle):
