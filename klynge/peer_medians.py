@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
-from klynge import metrics, queries
+from klynge import metrics
 from klynge.queries import Filter
-from klynge.reports.fields import SUMMED_FIELDS
 from klynge.store import schema
+from klynge.summary import reports_with_derived
 
 # The figures the cluster profile and the comparison set beside their peers' medians.
 PROFILE_FIGURES: tuple[str, ...] = (
@@ -151,15 +151,10 @@ def from_middles(kept: Iterable[tuple], reports_per_group: Iterable[tuple[int, s
                             for i, figure in enumerate(figures)}})
 
 
-def _with_derived(bind: Engine | Connection, flt: Filter) -> pd.DataFrame:
-    reports = queries.reports(bind, flt, columns=SUMMED_FIELDS)
-    return metrics.with_derived(reports, queries.rules(bind)) if not reports.empty else reports
-
-
 def from_reports(bind: Engine | Connection, years: tuple[int, int], figures: tuple[str, ...],
                  exclude: tuple[int, ...] = ()) -> pd.DataFrame:
     """The medians as the definition computes them, from every report of the years."""
-    return metrics.level_medians(_with_derived(bind, Filter(years=years)), list(figures), tuple(exclude))
+    return metrics.level_medians(reports_with_derived(bind, Filter(years=years)), list(figures), tuple(exclude))
 
 
 def is_filled(conn: Connection) -> bool:
@@ -186,7 +181,7 @@ def level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ..
         S = schema.level_sums
         groups = conn.execute(select(S.c.report_year, S.c.level, func.sum(S.c.clusters))
                               .where(S.c.report_year.between(*years)).group_by(S.c.report_year, S.c.level)).all()
-        left_out = _with_derived(conn, Filter(clusters=exclude, years=years)) if exclude else pd.DataFrame()
+        left_out = reports_with_derived(conn, Filter(clusters=exclude, years=years)) if exclude else pd.DataFrame()
         try:
             return from_middles(kept, groups, left_out, list(figures))
         except NotInMiddle:
@@ -200,11 +195,11 @@ def refresh(conn: Connection, years: Iterable[int] | None = None) -> None:
     if years is not None and is_filled(conn):
         for year in sorted(set(years)):
             conn.execute(delete(T).where(T.c.report_year == year))
-            _keep(conn, _with_derived(conn, Filter(years=(year, year))))
+            _keep(conn, reports_with_derived(conn, Filter(years=(year, year))))
         return
     conn.execute(delete(T))
     conn.execute(delete(schema.meta).where(schema.meta.c.key == META_KEY))
-    _keep(conn, _with_derived(conn, Filter()))
+    _keep(conn, reports_with_derived(conn, Filter()))
     conn.execute(insert(schema.meta).values(key=META_KEY, value=SIGNATURE))
 
 

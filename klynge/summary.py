@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from klynge import metrics, queries
 from klynge.queries import Filter
@@ -32,6 +32,14 @@ def level_figures(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     summary = summary.merge(beyond, on=["report_year", "level"], how="left")
     summary["clusters_beyond_limit"] = summary["clusters_beyond_limit"].fillna(0).astype("int64")
     return metrics.with_derived(summary, rules)
+
+
+def reports_with_derived(bind: Engine | Connection, flt: Filter = Filter()) -> pd.DataFrame:
+    """The reports the filter selects with every figure that is summed per level, and their
+    derived figures under the rules the database holds (`metrics.with_derived`): the rows
+    behind a level's sums and its medians."""
+    reports = queries.reports(bind, flt, columns=queries.SUMMED_FIELDS)
+    return metrics.with_derived(reports, queries.rules(bind)) if not reports.empty else reports
 
 
 def records(figures: pd.DataFrame) -> list[dict]:

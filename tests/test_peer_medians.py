@@ -217,8 +217,8 @@ def test_the_middles_follow_the_rules_imported(demo, tmp_path):
 
 def test_an_import_of_reports_keeps_the_middles_of_their_years_again_and_no_others(demo, tmp_path, monkeypatch):
     read = []
-    reading = peer_medians._with_derived
-    monkeypatch.setattr(peer_medians, "_with_derived", lambda bind, flt: read.append(flt.years) or reading(bind, flt))
+    reading = peer_medians.reports_with_derived
+    monkeypatch.setattr(peer_medians, "reports_with_derived", lambda bind, flt: read.append(flt.years) or reading(bind, flt))
     row = queries.reports(demo, Filter(years=(2024, 2024), levels=("arena",))).iloc[0]
     values = {name: row[name] for name in FIELD_NAMES
               if name in row and row[name] is not None and not (isinstance(row[name], float) and math.isnan(row[name]))}

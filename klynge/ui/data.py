@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 # Internal: Streamlit has no public way to tell one script run from the next (see `_this_run`).
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from klynge import metrics, peer_medians, quality, queries, summary, targets
+from klynge import peer_medians, quality, queries, summary, targets
 from klynge.queries import Filter
 from klynge.rules import Rules
 from klynge.store.engine import database_url, has_schema, is_demo, open_database
@@ -75,16 +75,11 @@ def _version(url: str) -> DataVersion:
         return _run_versions[run].setdefault(url, version)
 
 
-def _reports_with_derived(engine: Engine, flt: Filter) -> pd.DataFrame:
-    reports = queries.reports(engine, flt, columns=queries.SUMMED_FIELDS)
-    return metrics.with_derived(reports, queries.rules(engine)) if not reports.empty else reports
-
-
 # The read functions the pages may call, by name. One cached runner serves them all, with
 # the name in its cache key.
 QUERIES = {
     "reports": queries.reports,
-    "reports_with_derived": _reports_with_derived,
+    "reports_with_derived": summary.reports_with_derived,
     "level_summary": queries.level_summary,
     "summary_with_derived": summary.level_figures,
     "cluster_history": queries.cluster_history,
