@@ -367,6 +367,25 @@ def warnings(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return _frame(engine, query.order_by(W.c.report_year, C.c.name, W.c.field))
 
 
+def level_change_reports(engine: Engine | Connection, flt: Filter, year: int) -> pd.DataFrame:
+    """The reports of `year - 1` and `year`, as `reports(..., columns=())` gives them, of the
+    clusters in the filter (its levels and years aside) that reported in both years at
+    different levels: the only reports `metrics.level_changes` keeps. The database pairs the
+    two years' reports; only the few clusters that changed level are read."""
+    before, before_period = R.alias("before"), P.alias("before_period")
+    changed = select(R.c.cluster_id).select_from(
+        R.join(before, and_(before.c.cluster_id == R.c.cluster_id, before.c.report_year == year - 1))
+        .outerjoin(P, and_(P.c.cluster_id == R.c.cluster_id, R.c.report_year.between(P.c.first_year, P.c.last_year)))
+        .outerjoin(before_period, and_(before_period.c.cluster_id == R.c.cluster_id,
+                                       before.c.report_year.between(before_period.c.first_year, before_period.c.last_year)))
+    ).where(R.c.report_year == year,
+            func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)) != func.coalesce(before_period.c.level, literal(OUTSIDE_LEVEL)))
+    query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, R.c.report_year,
+                   YEARS_IN_LEVEL).select_from(_reports_from())
+    query = _where(query, flt.with_(levels=(), years=(year - 1, year))).where(R.c.cluster_id.in_(changed))
+    return _frame(engine, query.order_by(R.c.report_year, C.c.name))
+
+
 def report_keys(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     """Which cluster filed a report for which year."""
     query = select(R.c.cluster_id, R.c.report_year).select_from(_reports_from())

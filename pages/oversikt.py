@@ -69,7 +69,7 @@ with st.container(border=True):
         st.caption(t("overview.grey_deltas"))
 
 # Per level: one row each, with the clusters that moved up between the two years.
-moves = metrics.level_moves(data.reports(flt.with_(levels=(), years=(year - 1, year)), columns=()), year)
+moves = metrics.level_moves(data.level_change_reports(flt, year), year)
 st.markdown(f"**{t('overview.per_level')}**")
 wide = figures.pivot(index="level", columns="figure", values="value").reset_index()
 wide = wide.sort_values("level", key=lambda codes: codes.map(metrics.level_order))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
-from klynge import queries
+from klynge import metrics, queries
 from klynge.domain import MEMBER_TYPES
 from klynge.queries import Filter
-from klynge.store.importer import import_paths
+from klynge.store.importer import import_paths, load_demo
 from tests.factories import example_values, master_data, valid_orgnr, write_reports_csv
 from tests.test_derived import kept_and_counted
 
@@ -190,3 +192,60 @@ def test_register_counts_say_who_reported_that_year(db):
         counts = queries.register_counts(db, Filter(years=(year, year)))
         assert dict(zip(counts["cluster_id"], counts["reported"])) == expected
         assert counts["reported"].dtype == bool
+
+
+# (cluster, its level in 2023, in 2024): None, no report that year; "utenfor", a report in a year
+# without a programme period. Worked out by hand: 1, 2, 3, 4, 6 and 7 changed level between the
+# two years; 5 reported in 2024 only, 8 and 9 stayed where they were.
+_LEVEL_CHANGES = [(1, "arena", "arena_pro"), (2, "tidligfase", "moden"), (3, "arena_pro", "arena"),
+                  (4, "utenfor", "arena"), (5, None, "arena"), (6, "arena", "utenfor"), (7, "arena", "arena_pro"),
+                  (8, "moden", "moden"), (9, "utenfor", "utenfor")]
+
+
+def test_level_change_reports_are_the_two_years_of_the_clusters_that_changed_level(engine, tmp_path):
+    from tests.factories import write_csv
+
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    write_csv(folder / "clusters.csv", [{"cluster_id": cid, "name": f"Klynge {cid}", "region": "Agder" if cid <= 4 else "Oslo",
+                                         "sector": "Energi"} for cid, *_ in _LEVEL_CHANGES])
+    write_csv(folder / "periods.csv", [{"cluster_id": cid, "level": level, "first_year": year, "last_year": year, "brand": ""}
+                                       for cid, *levels in _LEVEL_CHANGES for year, level in zip((2023, 2024), levels)
+                                       if level not in (None, "utenfor")])
+    write_reports_csv(folder / "reports.csv", [
+        example_values(cluster_name=f"Klynge {cid}", report_year=year, period_start=f"{year}-01-01", period_end=f"{year}-12-31")
+        for cid, *levels in _LEVEL_CHANGES for year, level in zip((2023, 2024), levels) if level is not None])
+    import_paths(engine, [folder / "clusters.csv", folder / "periods.csv", folder / "reports.csv"])
+
+    found = queries.level_change_reports(engine, Filter(), 2024)
+    assert sorted(found["cluster_id"].unique()) == [1, 2, 3, 4, 6, 7]
+    assert sorted(zip(found["cluster_id"], found["report_year"], found["level"])) == sorted(
+        (cid, year, level) for cid, *levels in _LEVEL_CHANGES if cid in (1, 2, 3, 4, 6, 7)
+        for year, level in zip((2023, 2024), levels))
+    assert list(found.columns) == list(queries.reports(engine, Filter(), columns=()).columns)
+    # The filter's counties, sectors and clusters count; its levels and years do not (the
+    # two years are the question, and a cluster that left the chosen levels moved too).
+    assert sorted(queries.level_change_reports(engine, Filter(regions=("Agder",)), 2024)["cluster_id"].unique()) == [1, 2, 3, 4]
+    assert sorted(queries.level_change_reports(engine, Filter(clusters=(5, 6, 8)), 2024)["cluster_id"].unique()) == [6]
+    pd.testing.assert_frame_equal(queries.level_change_reports(engine, Filter(levels=("moden",), years=(2020, 2020)), 2024),
+                                  found)
+    assert queries.level_change_reports(engine, Filter(), 2025).empty
+    assert queries.level_change_reports(engine, Filter(), 2023).empty  # no report of 2022
+    # What the overview and the programme report make of them is what they make of every report.
+    every = queries.reports(engine, Filter(years=(2023, 2024)), columns=())
+    pd.testing.assert_frame_equal(metrics.level_changes(found, 2024), metrics.level_changes(every, 2024))
+    assert metrics.level_moves(found, 2024)["moved_up"].tolist() == [1, 2, 0, 0]
+
+
+def test_level_change_reports_give_the_changes_of_every_report_on_the_demo_data(engine):
+    load_demo(engine)
+    moves = 0
+    for year, flt in itertools.product(range(2016, 2027), (Filter(), Filter(regions=("Vestland", "Oslo")))):
+        every = queries.reports(engine, flt.with_(years=(year - 1, year)), columns=())
+        changed = queries.level_change_reports(engine, flt, year)
+        expected = metrics.level_changes(every, year)
+        assert metrics.level_changes(changed, year).reset_index().values.tolist() == expected.reset_index().values.tolist(), \
+            f"{year} {flt!r}"
+        assert changed["cluster_id"].nunique() == len(expected)
+        moves += len(expected)
+    assert moves > 20  # the demo data have changes to compare

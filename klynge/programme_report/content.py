@@ -279,7 +279,7 @@ def _goals(summary: pd.DataFrame, rules, held, flt: Filter, year: int) -> Sectio
 
 def _level_changes(engine: Engine, flt: Filter, year: int) -> Section:
     # Every level of the two years: a cluster that moved out of the chosen levels moved too.
-    reports = queries.reports(engine, flt.with_(levels=(), years=(year - 1, year)), columns=())
+    reports = queries.level_change_reports(engine, flt, year)
     if flt.levels:
         chosen = reports[(reports["report_year"] == year) & reports["level"].isin(flt.levels)]["cluster_id"]
         earlier = reports[(reports["report_year"] == year - 1) & reports["level"].isin(flt.levels)]["cluster_id"]

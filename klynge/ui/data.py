@@ -91,6 +91,7 @@ QUERIES = {
     "findings": quality.findings,
     "level_medians": peer_medians.level_medians,
     "report_texts": queries.report_texts,
+    "level_change_reports": queries.level_change_reports,
 }
 
 
@@ -127,6 +128,12 @@ def report_texts(flt: Filter, number_field: str, text_field: str, search: str = 
     """The reports' `text_field` beside `number_field`, newest first, searched in the
     database; at most `limit`, with the number of matches in `matches`."""
     return _run(database_url(), "report_texts", flt, number_field, text_field, search, limit)
+
+
+def level_change_reports(flt: Filter, year: int) -> pd.DataFrame:
+    """The reports of `year - 1` and `year` of the clusters in the filter (its levels and
+    years aside) that changed level between them (`queries.level_change_reports`)."""
+    return _run(database_url(), "level_change_reports", flt, year)
 
 
 def level_summary(flt: Filter) -> pd.DataFrame:
