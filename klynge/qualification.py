@@ -206,12 +206,16 @@ def outcomes(assessment: pd.DataFrame) -> pd.DataFrame:
 
 def for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
     """`outcomes` against each cluster's next level (clusters with none above them left out)."""
-    overview = outcomes(assessment)
-    if overview.empty:
-        return overview
-    wanted = [next_target(level, brand if isinstance(brand, str) else None)
-              for level, brand in zip(overview["level"], overview["brand"])]
-    return overview[overview["target"] == pd.Series(wanted, index=overview.index, dtype=object)].reset_index(drop=True)
+    if assessment.empty:
+        return outcomes(assessment)
+    # Only the rows of each cluster's next level are looked at (a quarter of them): the next
+    # level is worked out once per level and brand, and matched to the rows by those.
+    pairs = assessment[["level", "brand"]].drop_duplicates()
+    pairs["wanted"] = [next_target(level, brand if isinstance(brand, str) else None)
+                       for level, brand in zip(pairs["level"], pairs["brand"])]
+    wanted = assessment[["level", "brand"]].merge(pairs, on=["level", "brand"], how="left")["wanted"]
+    chosen = assessment[(assessment["target"] == wanted.set_axis(assessment.index)).to_numpy()]
+    return outcomes(chosen).reset_index(drop=True)
 
 
 def ready_for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:

@@ -73,6 +73,28 @@ def test_the_brand_is_carried_and_an_nce_cluster_aims_at_moden():
     assert q.for_next_level(unbranded)["target"].tolist() == ["nce"]
 
 
+def test_the_next_level_is_looked_at_alone_and_judged_as_among_every_target():
+    """Each cluster's outcome for its next level is the one `outcomes` gives it among every
+    target: a cluster at each level and brand (NCE, none, an empty one, a missing level), a
+    mature one with none above it, in an order that is not the clusters' ids. By hand: 1 has
+    2 R&D actors of Arena Pro's 3, 8 four points of NCE's five; 6 lacks its other partners."""
+    facts = pd.DataFrame([facts_row(cluster_id=7, level="moden"), facts_row(cluster_id=3, level="arena_pro", brand="NCE"),
+                          facts_row(cluster_id=5, level="arena_pro", brand="", core_companies=None),
+                          facts_row(cluster_id=1, level="arena", rnd_actors=2), facts_row(cluster_id=4, level="tidligfase"),
+                          facts_row(cluster_id=6, level="utenfor", other_partners=None), facts_row(cluster_id=2, level=None),
+                          facts_row(cluster_id=8, level="arena_pro", brand=None, five_point_model=4)])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    every = q.outcomes(assessment)
+    # A missing level (the database says `utenfor` for a cluster outside the programme) has
+    # no next level, nor has a mature cluster.
+    aims = {7: None, 3: "moden", 5: "nce", 1: "arena_pro", 4: "arena", 6: "arena", 2: None, 8: "nce"}
+    expected = every[[aims[cid] == target for cid, target in zip(every["cluster_id"], every["target"])]].reset_index(drop=True)
+    chosen = q.for_next_level(assessment)
+    pd.testing.assert_frame_equal(chosen, expected)
+    assert chosen["cluster_id"].tolist() == [3, 5, 1, 4, 6, 8]
+    assert chosen["outcome"].tolist() == [q.READY, q.READY, q.NOT_READY, q.READY, q.CHECK, q.NOT_READY]
+
+
 def test_ready_and_to_check_have_the_outcome_columns_and_a_fresh_index():
     """Two clusters aim at Arena Pro: the first misses a core company (19 of 20), the second
     is ready, the third has no register (unknown, so to check)."""
