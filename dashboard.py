@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from klynge.ui import data, filters, urlstate
+from klynge.ui import data, filters, memory, urlstate
 from klynge.ui.pages import PAGES, store_filter
 from klynge.ui.texts import language_switch, t
 
@@ -42,4 +42,5 @@ urlstate.notice_ignored_parameters(options)  # before the widgets read the link
 store_filter(filters.sidebar(options), options, demo)
 with st.sidebar:
     st.caption(t("app.sidebar_note"))
+memory.freeze_imports()  # once per process: what it imported lives as long as it
 navigation.run()

@@ -157,6 +157,8 @@ from klynge.ui.components import sections_key
 from klynge.ui.pages import PAGES
 at = AppTest.from_file(sys.argv[1], default_timeout=120)
 at.run()
+import gc
+frozen_first = gc.get_freeze_count()
 for spec in PAGES:
     for years in ({}, {"fra": "2024", "til": "2024"}):
         for key in ("fra", "til"):
@@ -171,6 +173,7 @@ for spec in PAGES:
             assert not at.exception, (spec.path, years, label, [e.value for e in at.exception])
             count = len([*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")])
             print(spec.path, "filtered" if years else "default", label or "-", count, sep="\t")
+print("frozen", frozen_first, gc.get_freeze_count(), sep="\t")
 """
 
 
@@ -186,8 +189,13 @@ def test_every_page_draws_with_specs_checked_once(demo_url):  # noqa: F811
     done = subprocess.run([sys.executable, "-c", _UNCHECKED, str(REPO_ROOT / "dashboard.py")], env=env, cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
+    *lines, frozen = done.stdout.splitlines()
+    # The server froze what it had imported at its first run, and never again (klynge.ui.memory):
+    # frozen objects can still be freed, but none were added.
+    _, first, last = frozen.split("\t")
+    assert int(first) > 10_000 and int(last) <= int(first)
     drawn: dict[tuple[str, str], dict[str, int]] = {}
-    for line in done.stdout.splitlines():
+    for line in lines:
         path, view, label, count = line.split("\t")
         drawn.setdefault((path, view), {})[label] = int(count)
     for path, expected in CHARTS_PER_PAGE.items():
@@ -195,3 +203,15 @@ def test_every_page_draws_with_specs_checked_once(demo_url):  # noqa: F811
         assert sum(counts.values()) == (expected if isinstance(expected, int) else sum(expected.values())), path
         if sum(counts.values()):
             assert sum(drawn[(path, "filtered")].values()) >= 1, path
+
+
+def test_the_objects_alive_after_the_imports_are_frozen_once_after_a_collection(monkeypatch):
+    from klynge.ui import memory
+
+    calls = []
+    monkeypatch.setattr(memory, "_frozen", False)
+    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append("collect") or 0)
+    monkeypatch.setattr(memory.gc, "freeze", lambda: calls.append("freeze"))
+    assert memory.freeze_imports() is True
+    assert memory.freeze_imports() is False
+    assert calls == ["collect", "freeze"]
