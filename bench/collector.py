@@ -85,7 +85,8 @@ def main() -> None:
     print(f"{args.scale}, SQLite: 4 reruns a page; collections per generation (0/1/2) and their time")
     print(f"{'page':<14} {'without freeze':>34} {'with freeze':>34}")
     for before, after in zip(results[False], results[True]):
-        cells = [f"{r['reruns_ms']:6.0f} ms, gen2 {r['collections'][2]} in {r['collection_ms'][2]:4.0f} ms" for r in (before, after)]
+        cells = [f"{r['reruns_ms']:6.0f} ms, gen2 {r['collections'][2]} in {r['collection_ms'][2]:4.0f} ms"
+                 for r in (before, after)]
         print(f"{before['page']:<14} {cells[0]:>34} {cells[1]:>34}")
 
 

@@ -28,6 +28,7 @@ def freeze_imports() -> bool:
         _frozen = True
     # The modules every page draws with, imported before the freeze rather than after it.
     import altair  # noqa: F401
+
     import klynge.ui.charts  # noqa: F401
     gc.collect()  # what is garbage now is freed, not frozen
     gc.freeze()
