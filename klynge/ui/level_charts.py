@@ -129,13 +129,16 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     levels = levels[levels["level"] != metrics.WHOLE_PROGRAMME]
     labels = _axis_labels(levels)
     order = [labels[code] for code in levels["level"]]
-    dots = dots.assign(
-        row=dots["level"].map(labels), level_label=dots["level"].map(level_label),
-        offset=_offsets(dots))
-    # What a screen reader says of a dot and a median (Vega-Lite's `description`), in words.
+    present = set(dots["level"].unique())
+    names = {code: level_label(code) for code in present}
+    dots = dots.assign(row=dots["level"].map(labels), level_label=dots["level"].map(names), offset=_offsets(dots))
+    # What a screen reader says of a dot and a median (Vega-Lite's `description`), in words:
+    # one text per cluster, its pattern looked up once.
     name = figure_label(figure.key)
-    dots["description"] = [t("levels.dot_description", cluster=cluster, level=level, figure=name, value=value_text(value, figure.unit))
-                           for cluster, level, value in zip(dots["cluster"], dots["level_label"], dots["value"])]
+    described = t("levels.dot_description")
+    dots["description"] = [described.format(cluster=cluster, level=level, figure=name, value=value_text(value, figure.unit))
+                           for cluster, level, value in zip(dots["cluster"].tolist(), dots["level_label"].tolist(),
+                                                            dots["value"].tolist())]
     medians = levels[levels["median"].notna()]
     medians = medians.assign(row=medians["level"].map(labels), level_label=medians["level"].map(level_label),
                              text=[value_text(v, figure.unit) for v in medians["median"]])
@@ -153,7 +156,7 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
          "axis": {"labelLimit": 220, "labelFontSize": 12, "labelOverlap": False, "grid": False, "ticks": False, "domain": False}}
     x = {"field": "value", "type": "quantitative", "title": figure.title, "scale": {"zero": True, "nice": True},
          "axis": {"format": value_format, "labelFlush": True, **({"tickMinStep": 1} if figure.unit == "count" else {})}}
-    codes = [code for code in LEVEL_COLOURS if code in set(dots["level"])]
+    codes = [code for code in LEVEL_COLOURS if code in present]
     colour = {"field": "level_label", "type": "nominal", "legend": None,
               "scale": {"domain": [level_label(c) for c in codes], "range": [LEVEL_COLOURS[c] for c in codes]}}
     level_tip = {"field": "level_label", "type": "nominal", "title": t("chart.level")}
