@@ -378,14 +378,16 @@ def level_change_reports(engine: Engine | Connection, flt: Filter, year: int) ->
     clusters in the filter (its levels and years aside) that reported in both years at
     different levels: the only reports `metrics.level_changes` keeps. The database pairs the
     two years' reports; only the few clusters that changed level are read."""
+    after, after_period = R.alias("after"), P.alias("after_period")
     before, before_period = R.alias("before"), P.alias("before_period")
-    changed = select(R.c.cluster_id).select_from(
-        R.join(before, and_(before.c.cluster_id == R.c.cluster_id, before.c.report_year == year - 1))
-        .outerjoin(P, and_(P.c.cluster_id == R.c.cluster_id, R.c.report_year.between(P.c.first_year, P.c.last_year)))
-        .outerjoin(before_period, and_(before_period.c.cluster_id == R.c.cluster_id,
+    changed = select(after.c.cluster_id).select_from(
+        after.join(before, and_(before.c.cluster_id == after.c.cluster_id, before.c.report_year == year - 1))
+        .outerjoin(after_period, and_(after_period.c.cluster_id == after.c.cluster_id,
+                                      after.c.report_year.between(after_period.c.first_year, after_period.c.last_year)))
+        .outerjoin(before_period, and_(before_period.c.cluster_id == after.c.cluster_id,
                                        before.c.report_year.between(before_period.c.first_year, before_period.c.last_year)))
-    ).where(R.c.report_year == year,
-            func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)) != func.coalesce(before_period.c.level, literal(OUTSIDE_LEVEL)))
+    ).where(after.c.report_year == year, func.coalesce(after_period.c.level, literal(OUTSIDE_LEVEL))
+            != func.coalesce(before_period.c.level, literal(OUTSIDE_LEVEL)))
     query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, R.c.report_year,
                    YEARS_IN_LEVEL).select_from(_reports_from())
     query = _where(query, flt.with_(levels=(), years=(year - 1, year))).where(R.c.cluster_id.in_(changed))
