@@ -174,14 +174,14 @@ def test_the_goals_panels_share_one_selection_of_a_level_in_a_year(hand):  # noq
     summary = reports.groupby(["level", "report_year"], as_index=False)[["members_total", "new_jobs"]].sum()
     summary["clusters"] = 5
     units = {"members_total": "count", "new_jobs": "count"}
-    spec = cluster_charts.goal_panels(summary, ["members_total", "new_jobs"], units, pick=True).to_dict()
+    spec = cluster_charts.goal_panels(summary, ["members_total", "new_jobs"], units, pick=True)
     [selection] = spec["params"]
     assert selection["name"] == drill.GOAL_PICK and selection["select"]["fields"] == ["level", "report_year"]
     # Every panel is a view of it, and only a click on a point (a symbol) picks.
     assert sorted(selection["views"]) == sorted(panel["name"] for panel in spec["vconcat"])
     assert "marktype === 'symbol'" in selection["select"]["on"]
     for panel in spec["vconcat"]:
-        data = pd.DataFrame(spec["datasets"][panel["data"]["name"]])
+        data = spec["datasets"][panel["data"]["name"]]
         drawn = data.dropna(subset=["value"])
         assert len(drawn) and drawn[["level", "report_year"]].notna().all().all()
-    assert "params" not in cluster_charts.goal_panels(summary, ["members_total"], units).to_dict()
+    assert "params" not in cluster_charts.goal_panels(summary, ["members_total"], units)

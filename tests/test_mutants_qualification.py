@@ -53,6 +53,7 @@ def test_nothing_to_assess_gives_the_columns_and_no_rows(facts):
     assessment = q.assess(facts, DEFAULT_RULES, YEAR, targets)
     assert assessment.empty and list(assessment.columns) == q.ASSESSMENT_COLUMNS
     assert list(q.outcomes(assessment).columns) == q.OUTCOME_COLUMNS and q.outcomes(assessment).empty
+    assert list(q.for_next_level(assessment).columns) == q.OUTCOME_COLUMNS and q.for_next_level(assessment).empty
 
 
 def test_the_brand_is_carried_and_an_nce_cluster_aims_at_moden():

@@ -117,6 +117,14 @@ def test_beyond_limit_follows_each_version_of_the_rule_in_its_own_years(db):
         (2022, "arena", 1), (2023, "arena", 1), (2023, "arena_pro", 1), (2024, "arena_pro", 2)]
 
 
+def test_beyond_limit_with_a_limit_for_one_level_only(db):
+    """Only Arena has a time limit (three years): Zulu is past it in 2022-2024; Alfa's eight
+    years at Arena Pro count for nothing without a limit of its level."""
+    arena_only = Rules([rule for rule in PROGRAMME_2019 if rule.key != "max_years" or rule.scope == "arena"])
+    found = queries.beyond_limit(db, Filter(), arena_only)
+    assert sorted(map(tuple, found.itertuples(index=False))) == [(2022, "arena", 1), (2023, "arena", 1), (2024, "arena", 1)]
+
+
 def test_beyond_limit_without_any_time_limit_is_empty_with_its_columns(db):
     no_limits = Rules([rule for rule in PROGRAMME_2019 if rule.key != "max_years"])
     found = queries.beyond_limit(db, Filter(), no_limits)

@@ -21,10 +21,8 @@ from klynge.ui.charts import (
     SCHEMA,
     _axis_format,
     _configure,
-    _level_scale,
-    _value_axis,
+    _level_scale_dict,
     _value_encoding,
-    _value_scale,
     _year_encoding,
     chart_config,
     legend_height,
@@ -201,50 +199,57 @@ def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
     return _configure(chart, view={"stroke": None})
 
 
-def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str], pick: bool = False) -> alt.VConcatChart:
+def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str], pick: bool = False) -> dict:
     """A goal's indicators as small multiples: one short panel each, titled with the
     indicator and its unit, on its own value axis, one above the other over the same years,
     one line per level and one legend of the levels. `summary` has `report_year`, `level`,
     `clusters` and the indicators (per level and year); a missing value is a gap, a figure
     that rests on fewer than `MIN_PEERS` clusters a hollow ring (n in the tooltip). With
-    `pick`, a click on a point picks its level and year in every panel (`drill`)."""
+    `pick`, a click on a point picks its level and year in every panel (`drill`).
+
+    Written as a Vega-Lite dict, as `level_charts.level_distribution` is: Måloppnåelse draws
+    seven of these on a filter change, and Altair spent 40-60 ms building and writing each."""
     span = (int(summary["report_year"].min()), int(summary["report_year"].max()))
-    present = set(summary["level"].map(level_label))
+    names = {code: level_label(code) for code in summary["level"].unique()}
+    present = set(names.values())
     legend_values = [label for label in level_label_order() if label in present]
-    panels = []
-    # One selection shared by the panels; only a click on a point picks (on a line, Vega would
-    # give the line's first point).
-    selection = alt.selection_point(name=drill.GOAL_PICK, fields=["level", "report_year"], clear="dblclick",
-                                    on="click[event.item && event.item.mark.marktype === 'symbol']")
+    colour = {"field": "level_label", "type": "nominal", "title": None, "scale": _level_scale_dict(),
+              "legend": {"values": legend_values, "rowPadding": 2, "symbolSize": 60, "labelFontSize": 11}}
+    shape = {"field": "few", "type": "nominal", "legend": None, "scale": {"domain": ["ok", "few"], "range": ["circle", RING]}}
+    panels, datasets = [], {}
     for position, key in enumerate(indicators):
         unit = units[key]
         data = summary[["report_year", "level", "clusters", key]].rename(columns={key: "value"})
-        data = data[data["value"].notna()].assign(level_label=lambda d: d["level"].map(level_label))
-        data = data.assign(few=["few" if n < MIN_PEERS else "ok" for n in data["clusters"]])
-        data = with_year_gaps(data, "level_label", span=span)
+        data = data[data["value"].notna()]
+        data = data.assign(level_label=data["level"].map(names), few=["few" if n < MIN_PEERS else "ok" for n in data["clusters"]])
+        name = f"panel_{position}"
+        datasets[name] = with_year_gaps(data, "level_label", span=span)
+        y = {"field": "value", "type": "quantitative", "title": None,
+             "axis": {"format": _axis_format(unit), **({"tickMinStep": 1} if unit == "count" else {}), "tickCount": 3}}
+        if unit == "percent":
+            y["scale"] = {"domain": [0, 1]}
         last = position == len(indicators) - 1
-        panel = alt.Chart(data, name=f"panel_{position}").mark_line(
-            invalid=_LINE_INVALID, strokeWidth=2, point=alt.OverlayMarkDef(filled=True, size=40, opacity=1),
-        ).encode(
-            x=alt.X("report_year:O", title=None, axis=alt.Axis(labelAngle=0) if last else None),
-            y=alt.Y("value:Q", title=None, axis=_value_axis(unit, tickCount=3), scale=_value_scale(unit)),
-            color=alt.Color("level_label:N", scale=_level_scale(), title=None,
-                            legend=alt.Legend(values=legend_values, rowPadding=2, symbolSize=60, labelFontSize=11)),
-            shape=alt.Shape("few:N", scale=alt.Scale(domain=["ok", "few"], range=["circle", RING]), legend=None),
-            tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")), alt.Tooltip("level_label:N", title=t("chart.level")),
-                     alt.Tooltip("value:Q", title=figure_label(key), format=_axis_format(unit)),
-                     alt.Tooltip("clusters:Q", title=t("chart.n_clusters"))],
-        ).properties(
-            height=PANEL_HEIGHT,
-            title=alt.TitleParams(t("goals.panel_title", figure=figure_label(key), unit=t(f"unit.{unit}")),
-                                  anchor="start", frame="bounds", fontSize=12, offset=4),
-        )
-        panels.append(panel)
-    chart = alt.vconcat(*panels, spacing=14).resolve_scale(y="independent", x="shared", color="shared", shape="shared")
+        panels.append({
+            "name": name, "data": {"name": name},
+            "mark": {"type": "line", "invalid": _LINE_INVALID, "strokeWidth": 2, "point": {"filled": True, "size": 40, "opacity": 1}},
+            "encoding": {
+                "x": {"field": "report_year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0} if last else None},
+                "y": y, "color": colour, "shape": shape,
+                "tooltip": [{"field": "report_year", "type": "ordinal", "title": t("chart.year")},
+                            {"field": "level_label", "type": "nominal", "title": t("chart.level")},
+                            {"field": "value", "type": "quantitative", "title": figure_label(key), "format": _axis_format(unit)},
+                            {"field": "clusters", "type": "quantitative", "title": t("chart.n_clusters")}]},
+            "height": PANEL_HEIGHT,
+            "title": {"text": t("goals.panel_title", figure=figure_label(key), unit=t(f"unit.{unit}")), "anchor": "start",
+                      "frame": "bounds", "fontSize": 12, "offset": 4},
+        })
+    spec = {"$schema": SCHEMA, "config": chart_config(), "vconcat": panels, "spacing": 14,
+            "resolve": {"scale": {"y": "independent", "x": "shared", "color": "shared", "shape": "shared"}},
+            "usermeta": {"klynge": {"chart": "goal_panels"}}, "datasets": datasets}
     if pick:
-        # One selection of every panel, as Vega-Lite has it (`views`: the panels' names), set
-        # as it is: Altair's add_params copies it into each panel and merges the copies again,
-        # 25 ms a chart, seven charts a page.
-        chart.params = [alt.TopLevelSelectionParameter(name=selection.param.name, select=selection.param.select,
-                                                       views=[panel.name for panel in panels])]
-    return _configure(chart)
+        # One selection of every panel (`views`: the panels' names); only a click on a point
+        # picks (on a line, Vega would give the line's first point).
+        spec["params"] = [{"name": drill.GOAL_PICK, "views": [panel["name"] for panel in panels],
+                           "select": {"type": "point", "fields": ["level", "report_year"], "clear": "dblclick",
+                                      "on": "click[event.item && event.item.mark.marktype === 'symbol']"}}]
+    return spec
