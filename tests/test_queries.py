@@ -207,14 +207,19 @@ def test_level_change_reports_are_the_two_years_of_the_clusters_that_changed_lev
 
     folder = tmp_path / "changes"
     folder.mkdir()
-    write_csv(folder / "clusters.csv", [{"cluster_id": cid, "name": f"Klynge {cid}", "region": "Agder" if cid <= 4 else "Oslo",
+    # Names in the reverse order of the ids, so that name order is neither id nor import order.
+    name = {cid: f"Klynge {10 - cid}" for cid, *_ in _LEVEL_CHANGES}
+    write_csv(folder / "clusters.csv", [{"cluster_id": cid, "name": name[cid], "region": "Agder" if cid <= 4 else "Oslo",
                                          "sector": "Energi"} for cid, *_ in _LEVEL_CHANGES])
     write_csv(folder / "periods.csv", [{"cluster_id": cid, "level": level, "first_year": year, "last_year": year, "brand": ""}
                                        for cid, *levels in _LEVEL_CHANGES for year, level in zip((2023, 2024), levels)
                                        if level not in (None, "utenfor")])
+    reports = [(cid, year) for cid, *levels in _LEVEL_CHANGES for year, level in zip((2023, 2024), levels) if level is not None]
+    # Reports of the years around them, of a cluster that changed and of one that did not.
+    reports += [(1, 2022), (1, 2025), (8, 2022)]
     write_reports_csv(folder / "reports.csv", [
-        example_values(cluster_name=f"Klynge {cid}", report_year=year, period_start=f"{year}-01-01", period_end=f"{year}-12-31")
-        for cid, *levels in _LEVEL_CHANGES for year, level in zip((2023, 2024), levels) if level is not None])
+        example_values(cluster_name=name[cid], report_year=year, period_start=f"{year}-01-01", period_end=f"{year}-12-31")
+        for cid, year in reports])
     import_paths(engine, [folder / "clusters.csv", folder / "periods.csv", folder / "reports.csv"])
 
     found = queries.level_change_reports(engine, Filter(), 2024)
@@ -222,17 +227,20 @@ def test_level_change_reports_are_the_two_years_of_the_clusters_that_changed_lev
     assert sorted(zip(found["cluster_id"], found["report_year"], found["level"])) == sorted(
         (cid, year, level) for cid, *levels in _LEVEL_CHANGES if cid in (1, 2, 3, 4, 6, 7)
         for year, level in zip((2023, 2024), levels))
-    assert list(found.columns) == list(queries.reports(engine, Filter(), columns=()).columns)
+    # As `reports` gives them, in its order (by year, then name), its columns and values.
+    every = queries.reports(engine, Filter(years=(2023, 2024)), columns=())
+    pd.testing.assert_frame_equal(found, every[every["cluster_id"].isin([1, 2, 3, 4, 6, 7])].reset_index(drop=True))
     # The filter's counties, sectors and clusters count; its levels and years do not (the
     # two years are the question, and a cluster that left the chosen levels moved too).
     assert sorted(queries.level_change_reports(engine, Filter(regions=("Agder",)), 2024)["cluster_id"].unique()) == [1, 2, 3, 4]
     assert sorted(queries.level_change_reports(engine, Filter(clusters=(5, 6, 8)), 2024)["cluster_id"].unique()) == [6]
     pd.testing.assert_frame_equal(queries.level_change_reports(engine, Filter(levels=("moden",), years=(2020, 2020)), 2024),
                                   found)
-    assert queries.level_change_reports(engine, Filter(), 2025).empty
-    assert queries.level_change_reports(engine, Filter(), 2023).empty  # no report of 2022
+    # Cluster 1 changed again (outside the programme in 2022 and 2025): only those two years' reports.
+    assert queries.level_change_reports(engine, Filter(), 2025)[["cluster_id", "report_year"]].values.tolist() == [
+        [1, 2024], [1, 2025]]
+    assert queries.level_change_reports(engine, Filter(), 2026).empty  # no report of 2026
     # What the overview and the programme report make of them is what they make of every report.
-    every = queries.reports(engine, Filter(years=(2023, 2024)), columns=())
     pd.testing.assert_frame_equal(metrics.level_changes(found, 2024), metrics.level_changes(every, 2024))
     assert metrics.level_moves(found, 2024)["moved_up"].tolist() == [1, 2, 0, 0]
 
