@@ -2,12 +2,15 @@
 
 A Streamlit server imports pandas, Altair (with its JSON schema), SQLAlchemy and our modules
 once and keeps them until it stops. Python's full collection walks every object the collector
-tracks, these too, each time it runs: in the dashboard's process a full collection took about
-110 ms, and on the pages that build large frames one came every few reruns. `gc.freeze()`
+tracks, these too, each time it runs: in the dashboard's process a full collection took
+110-145 ms, and on the pages that build large frames one came every few reruns. `gc.freeze()`
 moves every object alive at that moment into a permanent generation that collections no longer
-walk. Done once, after a collection and after the imports, it freezes only what lives as long
-as the process: nothing that would become garbage is kept. Objects made later are collected as
-before. Measured with `python -m bench.gc` (bench/README.md).
+walk. It is done once per process, at the first script run, after the imports and a
+collection, so that what it freezes is mostly what lives as long as the process. A frozen
+object that is no longer used is still freed when nothing refers to it; only a reference cycle
+among frozen objects would stay for good: at most the first run's own (its script's names, the
+first session's), once per process. Objects made later are collected as before. Measured with
+`python -m bench.collector` (bench/README.md).
 """
 
 from __future__ import annotations
