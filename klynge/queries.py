@@ -129,11 +129,15 @@ def reports(engine: Engine | Connection, flt: Filter = Filter(), columns: tuple[
         if unknown:
             raise ValueError(f"not canonical fields: {', '.join(sorted(unknown))}")
         fields = [R.c[name] for name in FIELD_NAMES if name in columns or name == "report_year"]
-    query = select(
-        R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *fields, YEARS_IN_LEVEL,
-    ).select_from(_reports_from())
-    query = _where(query, flt).order_by(R.c.report_year, C.c.name)
+    query = _where(_report_rows(fields), flt).order_by(R.c.report_year, C.c.name)
     return _frame(engine, query)
+
+
+def _report_rows(fields: list) -> Select:
+    """The select of `reports`: each report's cluster, its county, sector, level and brand that
+    year, `fields`, and its year of the programme period."""
+    return select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, *fields,
+                  YEARS_IN_LEVEL).select_from(_reports_from())
 
 
 def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
@@ -388,9 +392,8 @@ def level_change_reports(engine: Engine | Connection, flt: Filter, year: int) ->
                                        before.c.report_year.between(before_period.c.first_year, before_period.c.last_year)))
     ).where(after.c.report_year == year, func.coalesce(after_period.c.level, literal(OUTSIDE_LEVEL))
             != func.coalesce(before_period.c.level, literal(OUTSIDE_LEVEL)))
-    query = select(R.c.cluster_id, C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL, P.c.brand, R.c.report_year,
-                   YEARS_IN_LEVEL).select_from(_reports_from())
-    query = _where(query, flt.with_(levels=(), years=(year - 1, year))).where(R.c.cluster_id.in_(changed))
+    query = _where(_report_rows([R.c.report_year]), flt.with_(levels=(), years=(year - 1, year)))
+    query = query.where(R.c.cluster_id.in_(changed))
     return _frame(engine, query.order_by(R.c.report_year, C.c.name))
 
 
