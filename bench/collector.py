@@ -28,7 +28,7 @@ DEFAULT_PAGES = "oversikt,medlemmer,finansiering,utforsk,kvalifisering"
 def _child(url: str, pages: list[str], freeze: bool) -> None:
     os.environ["KLYNGE_DATABASE_URL"] = url
     app.quiet_streamlit()
-    app.rerun_through_entry_point()
+    app.like_a_server()
     import streamlit as st
 
     from klynge import queries

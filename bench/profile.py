@@ -30,7 +30,7 @@ def main() -> None:
     url = importing.ensure_database(args.scale, args.engine, scales.ensure_data(args.scale, log), log)
     os.environ["KLYNGE_DATABASE_URL"] = url
     app.quiet_streamlit()
-    app.rerun_through_entry_point()
+    app.like_a_server()
     try:
         from pyinstrument import Profiler
     except ImportError:

@@ -275,7 +275,7 @@ def naive_filters(options) -> list:
 
 
 def main(url: str, reruns: int) -> None:
-    app.rerun_through_entry_point()
+    app.like_a_server()
     app.quiet_streamlit()
     from klynge import queries
     from klynge.store.engine import make_engine
