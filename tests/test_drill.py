@@ -132,7 +132,7 @@ def test_every_selection_picks_from_named_layers_by_fields_their_data_have(build
 def test_without_pick_the_line_and_bar_charts_have_no_selection():
     summary = pd.DataFrame({"level": ["arena"], "report_year": [2024], "members_total": [10]})
     assert not _pickable(charts.level_trend(summary, "members_total", "Medlemmer"))
-    assert not _pickable(charts.level_year_bars(summary, "members_total", "Medlemmer").to_dict())
+    assert not _pickable(charts.level_year_bars(summary, "members_total", "Medlemmer"))
 
 
 # --- the list under the charts ---

@@ -65,10 +65,6 @@ _LEGEND_COLUMNS = {1: 2, 2: 2, 3: 2}
 _LINE_INVALID = "break-paths-show-domains"
 
 
-def _level_scale() -> alt.Scale:
-    return alt.Scale(**_level_scale_dict())
-
-
 def _level_scale_dict() -> dict:
     """Every level's colour, in the programme's order (the same on every chart)."""
     codes = [*LEVEL_CODES, OUTSIDE_LEVEL]
@@ -154,9 +150,15 @@ def _bars_height(bars: int) -> int:
 
 def _level_colour(data: pd.DataFrame, legend: bool = True) -> alt.Color:
     """Colour by level, the same on every chart; the legend lists only the levels shown."""
+    colour = _level_colour_dict(data)
+    return alt.Color(**colour) if legend else alt.Color(**{**colour, "legend": None})
+
+
+def _level_colour_dict(data: pd.DataFrame) -> dict:
+    """`_level_colour` for a spec written as a dict."""
     present = [label for label in level_label_order() if label in set(data["level_label"])]
-    return alt.Color("level_label:N", scale=_level_scale(), title=t("chart.level"),
-                     legend=alt.Legend(values=present) if legend else None)
+    return {"field": "level_label", "type": "nominal", "title": t("chart.level"), "legend": {"values": present},
+            "scale": _level_scale_dict()}
 
 
 def _type_colour(data: pd.DataFrame) -> alt.Color:
@@ -288,9 +290,7 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     counted = ["clusters"] if "clusters" in frame and value != "clusters" else []
     data = _with_level_labels(frame, "report_year", value, *counted)
     data = with_year_gaps(data[data[value].notna()], "level_label")
-    present = [label for label in level_label_order() if label in set(data["level_label"])]
-    colour = {"field": "level_label", "type": "nominal", "title": t("chart.level"), "legend": {"values": present},
-              "scale": _level_scale_dict()}
+    colour = _level_colour_dict(data)
     fill = {"field": "level_label", "type": "nominal", "legend": None, "scale": _level_scale_dict()}
     if counted:
         fill["condition"] = {"test": f"datum.clusters != null && datum.clusters < {MIN_PEERS}", "value": "white"}
@@ -318,30 +318,37 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
 
 
 def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count", beside: int = 1,
-                    y_domain: list[float] | None = None, pick: bool = False) -> alt.Chart:
+                    y_domain: list[float] | None = None, pick: bool = False) -> dict:
     """Bars per year, stacked by level; `beside` as for `level_trend`. A year with no
     report stays on the axis, empty. With `pick`, a click on a bar picks its level and year
-    (`drill`)."""
+    (`drill`). Written as a Vega-Lite dict, as `level_trend` is: Finansiering, Medlemmer
+    and the "over the years" sections draw several on each filter change."""
     data = _with_level_labels(frame, "report_year", value)
     data = data[data[value].notna()]
+    year_axis = _year_encoding()
     # Every year of the span on the axis, by the scale's domain, not by rows without a figure:
     # Vega-Lite's stack turns a year's bars into nothing when one of its levels has none.
-    years = list(range(int(data["report_year"].min()), int(data["report_year"].max()) + 1)) if len(data) else alt.Undefined
-    chart = alt.Chart(data, name=_BARS).mark_bar(cursor="pointer" if pick else alt.Undefined)
+    if len(data):
+        year_axis["scale"] = {"domain": list(range(int(data["report_year"].min()), int(data["report_year"].max()) + 1))}
+    total = {"aggregate": "sum", "field": value}
+    encoding = {
+        "x": year_axis,
+        "y": {**_value_encoding(value, title, unit, y_domain), **total},
+        "color": _level_colour_dict(data),
+        "tooltip": [{"field": "report_year", "type": "ordinal", "title": t("chart.year")},
+                    {"field": "level_label", "type": "nominal", "title": t("chart.level")},
+                    {**total, "type": "quantitative", "title": title, "format": _axis_format(unit)}],
+    }
+    mark: dict = {"type": "bar"}
+    spec: dict = {"$schema": SCHEMA, "name": _BARS, "data": {"name": "bars"}, "mark": mark}
     if pick:
-        selection = drill.select_on(PICK_YEARS, [_BARS], ["level", "report_year"])
-        chart = chart.add_params(alt.selection_point(name=selection["name"], **{
-            key: value for key, value in selection["select"].items() if key != "type"})).encode(
-            detail="level:N", opacity=drill.highlight([PICK_YEARS], 1))
-    chart = chart.encode(
-        x=alt.X("report_year:O", title=t("chart.year"), axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=years)),
-        y=alt.Y(f"sum({value}):Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit, y_domain)),
-        color=_level_colour(data),
-        tooltip=[alt.Tooltip("report_year:O", title=t("chart.year")),
-                 alt.Tooltip("level_label:N", title=t("chart.level")),
-                 alt.Tooltip(f"sum({value}):Q", title=title, format=_axis_format(unit))],
-    )
-    return _finish(chart, _LEGEND_COLUMNS.get(beside, 1), data["level_label"].nunique())
+        mark["cursor"] = "pointer"
+        spec["params"] = [drill.select_on(PICK_YEARS, [_BARS], ["level", "report_year"])]
+        encoding |= {"detail": {"field": "level", "type": "nominal"}, "opacity": drill.highlight([PICK_YEARS], 1)}
+    columns = _LEGEND_COLUMNS.get(beside, 1)
+    return {**spec, "encoding": encoding, "config": chart_config(columns),
+            "height": legend_height(HEIGHT, data["level_label"].nunique(), columns),
+            "usermeta": {"klynge": {"chart": "level_year_bars"}}, "datasets": {"bars": data}}
 
 
 def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool | None = None,

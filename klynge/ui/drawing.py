@@ -81,7 +81,8 @@ def _from_dict(spec: dict, validate: bool) -> dict:
     turned into Arrow datasets named by their hash, and the layers pointed at those names."""
     frames: dict[str, pd.DataFrame] = spec.get("datasets", {})
     if validate:
-        top = alt.TopLevelVConcatSpec if "vconcat" in spec else alt.TopLevelLayerSpec
+        top = (alt.TopLevelVConcatSpec if "vconcat" in spec else alt.TopLevelLayerSpec if "layer" in spec
+               else alt.TopLevelUnitSpec)
         top.validate({**spec, "datasets": {name: [] for name in frames}})
     datasets: dict[str, bytes] = {}
     renamed = {name: _to_arrow(frame, datasets)["name"] for name, frame in frames.items()}
