@@ -130,10 +130,16 @@ WIDE_SIDES_PX, PHONE_SIDES_PX, PHONE_PX = 470, 32, 768
 NUMBER_UNITS = ("count", "mnok", "percent", "ratio", "decimal")
 
 
-def _width(texts: pd.Series) -> int:
-    """The pixels the longest of `texts` needs on one line."""
-    longest = texts.astype(str).str.len().max() if len(texts) else 0
-    return round(CHARACTER_PX * (0 if pd.isna(longest) else longest))
+def _width(values: pd.Series) -> int:
+    """The pixels the longest of `values` (gaps left out) needs on one line, written as
+    pandas writes them (`astype(str)`); texts are measured a list at a time."""
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        present = [value for value, gap in zip(values.tolist(), values.isna().tolist()) if not gap]
+        longest = max(map(len, map(str, present)), default=0)
+    else:
+        texts = values.dropna().astype(str)
+        longest = texts.str.len().max() if len(texts) else 0
+    return round(CHARACTER_PX * longest)
 
 
 def _numbers(values: pd.Series) -> pd.Series:
@@ -229,7 +235,7 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     display = {labels[column]: text for column, text in texts.items()}
     st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
                  height=height, width="stretch", placeholder=fmt.GAP, row_height=row_height)
-    downloads(frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
+    downloads(lambda: frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
 
 
 @keep
@@ -243,7 +249,7 @@ def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], 
     shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
     headers = {column: profile_header if column == LINK_COLUMN else str(labels[column]) for column in frame.columns}
     contents = {column: _width(pd.Series([open_profile]) if column == LINK_COLUMN
-                               else texts[column] if column in texts else frame[column].dropna())
+                               else texts[column] if column in texts else frame[column])
                 for column in frame.columns}
     widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
     return shown, texts, headers, widths, row_height
