@@ -81,15 +81,16 @@ else:
                      if n < metrics.MIN_PEERS)
     if too_few:
         st.caption(t("profile.too_few", years=", ".join(map(str, too_few)), minimum=metrics.MIN_PEERS))
+    # Each chart's rows: the cluster's reports, then its level's medians (built from lists,
+    # as on Sammenlign).
+    years = history["report_year"].tolist() + own_level["report_year"].tolist()
+    series = ["cluster"] * len(history) + ["median"] * len(own_level)
     for index, figure in enumerate(figures):
         if index % 2 == 0:
             row = st.columns(2)  # a row at a time: on a phone the charts stay in order
         unit = "mnok" if figure.endswith("_mnok") else "count"
-        frame = pd.concat([
-            history[["report_year", figure]].rename(columns={figure: "value"}).assign(series="cluster", n=1),
-            own_level[["report_year", figure, f"n_{figure}"]].rename(columns={figure: "value", f"n_{figure}": "n"})
-            .assign(series="median"),
-        ])
+        frame = pd.DataFrame({"report_year": years, "value": history[figure].tolist() + own_level[figure].tolist(),
+                              "series": series, "n": [1] * len(history) + own_level[f"n_{figure}"].tolist()})
         with row[index % 2]:
             components.indicator_heading(figure, " (MNOK)" if unit == "mnok" else "")
             draw(cluster_charts.cluster_vs_median, frame, figure_label(figure), unit)

@@ -310,3 +310,31 @@ def test_year_gaps_fill_every_year_of_every_series_in_order():
     # Two rows of a series in one year are both kept (the chart sums or shows them).
     twice = charts.with_year_gaps(pd.concat([frame, frame.iloc[[0]]]), "label", span=(2021, 2023))
     assert len(twice) == 7 and (twice["label"].eq("A") & twice["report_year"].eq(2023)).sum() == 2
+
+
+def test_median_labels_sit_at_each_medians_last_value_pushed_apart():
+    from klynge.ui.cluster_charts import LABEL_PX, LINE_HEIGHT, _median_ends
+
+    rows = [("A", 2021, 0.0), ("A", 2023, 30.0),
+            ("Median Arena", 2021, 10.0), ("Median Arena", 2022, 12.0), ("Median Arena", 2023, None),
+            ("Median Moden", 2021, 11.0), ("Median Moden", 2022, 11.5), ("Median Moden", 2023, 12.5)]
+    data = pd.DataFrame(rows, columns=["label", "report_year", "value"])
+    ends = _median_ends(data, ["Median Arena", "Median Moden"])
+    # Arena's last value is 2022's (2023 is a gap); the ends come in the order of their years.
+    assert ends[["label", "report_year", "value"]].values.tolist() == [["Median Arena", 2022, 12.0],
+                                                                       ["Median Moden", 2023, 12.5]]
+    # Every value counts for the scale: 1.2 x 30 over a plot of LINE_HEIGHT - 60 = 160 px,
+    # so 13 px is 36 x 13 / 160 = 2.925; Moden's label goes that far above Arena's.
+    assert (LABEL_PX, LINE_HEIGHT) == (13, 220)
+    assert ends["label_y"].tolist() == pytest.approx([12.0, 14.925])
+
+
+def test_median_labels_ending_in_one_year_at_one_value_keep_the_order_of_the_data():
+    from klynge.ui.cluster_charts import _median_ends
+
+    data = pd.DataFrame([("M2", 2024, 5.0), ("M1", 2024, 5.0), ("M3", 2023, 1.0)], columns=["label", "report_year", "value"])
+    ends = _median_ends(data, ["M1", "M2", "M3"])
+    assert ends["label"].tolist() == ["M3", "M2", "M1"]
+    # span 1.2 x 5 - 0 = 6, so a gap of 6 x 13 / 160 = 0.4875: M1 is pushed above M2.
+    assert ends["label_y"].tolist() == pytest.approx([1.0, 5.0, 5.4875])
+    assert _median_ends(data, ["M9"]).empty

@@ -112,6 +112,19 @@ def _line_chart(layers: list[dict], datasets: dict[str, pd.DataFrame], legend_en
             "usermeta": {"klynge": {"chart": kind}}, "datasets": datasets}
 
 
+def _lines_data(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """The dataset of a chart of lines over the years: `frame`'s rows with a value, as
+    `report_year`, `label` (`labels`, one per row of `frame`), `value` and `n`, with every
+    year of `frame`'s span in every line (`with_year_gaps`). Made from lists: the charts of
+    Klyngeprofil and Sammenlign have a few dozen rows each, which cost more in pandas' steps
+    than in their values."""
+    years = frame["report_year"].tolist()
+    kept = [not gap for gap in frame["value"].isna().tolist()]
+    columns = {"report_year": years, "label": labels, "value": frame["value"].tolist(), "n": frame["n"].tolist()}
+    data = pd.DataFrame({name: [value for value, keep in zip(values, kept) if keep] for name, values in columns.items()})
+    return with_year_gaps(data, "label", span=(int(min(years)), int(max(years))))
+
+
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> dict:
     """One cluster's figure over the years (solid, in the first cluster colour) beside the
     median of its level (dashed grey), in half the page under a heading that names the
@@ -119,9 +132,7 @@ def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> d
     `value` and `n` (the clusters a median rests on; a median of too few is missing). A
     year without a value is a gap in its line."""
     names = {"cluster": t("profile.series.cluster"), "median": t("profile.series.median")}
-    data = frame.assign(label=frame["series"].map(names))[["report_year", "label", "value", "n"]]
-    data = with_year_gaps(data[data["value"].notna()], "label",
-                          span=(int(frame["report_year"].min()), int(frame["report_year"].max())))
+    data = _lines_data(frame, [names[series] for series in frame["series"].tolist()])
     labels = [names["cluster"], names["median"]]
     layers = _line_layers(labels, [CLUSTER_COLOURS[0], PROFILE_MEDIAN_GREY], [SOLID, PROFILE_MEDIAN_DASH], title, unit,
                           legend=True)
@@ -140,12 +151,10 @@ def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence
     `report_year`, `kind` ('cluster' or 'median'), `series` (a cluster's name, or a median's
     level code), `value` and `n` (the clusters a value rests on). A year without a value is
     a gap. In half the page under a heading that names the figure (so no axis title)."""
-    span = (int(frame["report_year"].min()), int(frame["report_year"].max()))
-    medians = frame[frame["kind"] == "median"]
-    levels = list(dict.fromkeys(medians["series"]))
+    kinds, series = frame["kind"].tolist(), frame["series"].tolist()
+    levels = list(dict.fromkeys(code for kind, code in zip(kinds, series) if kind == "median"))
     median_label = {code: t("compare.median", level=level_label(code)) for code in levels}
-    data = frame.assign(label=[median_label[s] if kind == "median" else s for kind, s in zip(frame["kind"], frame["series"])])
-    data = with_year_gaps(data.loc[data["value"].notna(), ["report_year", "label", "value", "n"]], "label", span=span)
+    data = _lines_data(frame, [median_label[code] if kind == "median" else code for kind, code in zip(kinds, series)])
     labels = [*clusters, *median_label.values()]
     colours = [*cluster_colours(clusters), *(MEDIAN_GREYS.get(code, MEDIAN_GREYS["utenfor"]) for code in levels)]
     dashes = [*([SOLID] * len(clusters)), *(MEDIAN_DASHES.get(code, MEDIAN_DASHES["utenfor"]) for code in levels)]
@@ -165,17 +174,23 @@ def compare_lines(frame: pd.DataFrame, title: str, unit: str, clusters: Sequence
 
 def _median_ends(data: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     """Where each median's label goes: beside its last value, pushed apart so that no two
-    labels overlap on a plot `LINE_HEIGHT` high."""
-    shown = data[data["label"].isin(labels) & data["value"].notna()]
-    ends = shown.sort_values("report_year").groupby("label", sort=False).tail(1).reset_index(drop=True)
+    labels overlap on a plot `LINE_HEIGHT` high. One row per median with a value, the last
+    of each, in the order of their years (and of `data` within a year)."""
+    wanted = set(labels)
+    values, gaps, years = data["value"].tolist(), data["value"].isna().tolist(), data["report_year"].tolist()
+    last: dict[str, int] = {}
+    for position, (label, year, gap) in enumerate(zip(data["label"].tolist(), years, gaps)):
+        if label in wanted and not gap and (label not in last or year >= years[last[label]]):
+            last[label] = position
+    ends = data.iloc[sorted(last.values(), key=lambda position: (years[position], position))].reset_index(drop=True)
     if ends.empty:
         return ends.assign(label_y=[])
-    values = data["value"].dropna()
+    present = [value for value, gap in zip(values, gaps) if not gap]
     # The plot is the chart's height less its axis (about 60 px), and its scale runs a
     # little past the largest value (Vega-Lite rounds it up): a gap a bit wider than needed.
-    span = 1.2 * max(values.max(), 0) - min(values.min(), 0)
+    span = 1.2 * max(max(present), 0) - min(min(present), 0)
     gap = span * LABEL_PX / (LINE_HEIGHT - 60) if span > 0 else 1.0
-    return ends.assign(label_y=_spread(ends["value"].astype(float).tolist(), gap))
+    return ends.assign(label_y=_spread([float(value) for value in ends["value"].tolist()], gap))
 
 
 def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
