@@ -103,29 +103,36 @@ def next_target(level: str | None, brand: str | None) -> str | None:
     return None
 
 
+def _statuses(met: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    """Each row's status: met, missed, else unknown."""
+    return np.where(met, MET, np.where(missed, MISSED, UNKNOWN)).astype(object)
+
+
 def _judge(criterion: Criterion, threshold: float | None, facts: pd.DataFrame, year: int,
-           esca_valid_years: float | None) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(actual value, status, gap) of one criterion for every cluster in `facts`."""
-    status = pd.Series(UNKNOWN, index=facts.index, dtype=object)
-    nothing = pd.Series(np.nan, index=facts.index, dtype=float)
+           esca_valid_years: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(actual value, status, gap) of one criterion for every cluster in `facts`, as arrays
+    in the order of its rows."""
+    rows = len(facts)
+    nothing = np.full(rows, np.nan)
     if criterion.source is None or (criterion.counted and threshold is None):
-        return nothing, pd.Series(NOT_JUDGED, index=facts.index, dtype=object), nothing
+        return nothing, np.full(rows, NOT_JUDGED, dtype=object), nothing
     if criterion.key == "esca_gold":
-        label = facts["esca_label"] if "esca_label" in facts else pd.Series(None, index=facts.index, dtype=object)
-        awarded = pd.to_numeric(facts["esca_year"], errors="coerce") if "esca_year" in facts else nothing
+        labels = facts["esca_label"].tolist() if "esca_label" in facts else [None] * rows
+        awarded = pd.to_numeric(facts["esca_year"], errors="coerce").to_numpy(float) if "esca_year" in facts else nothing
         # A label counts from the year it was awarded for as long as it is valid; a label
         # from a later year, an expired one, or one without a year says nothing of `year`.
-        valid = label.map(lambda value: isinstance(value, str) and bool(value)) & (awarded <= year)
+        valid = np.array([isinstance(label, str) and bool(label) for label in labels], dtype=bool) & (awarded <= year)
         valid &= (awarded + esca_valid_years > year) if esca_valid_years is not None else False
-        gold = label == "gold"
-        actual = gold.astype(float).where(valid)
-        return actual, status.mask(valid & gold, MET).mask(valid & ~gold, MISSED), nothing
+        gold = np.array([label == "gold" for label in labels], dtype=bool)
+        actual = np.where(valid, gold.astype(float), np.nan)
+        return actual, _statuses(valid & gold, valid & ~gold), nothing
     # no value: no register or no report for the year
-    actual = pd.to_numeric(facts[criterion.key], errors="coerce").astype(float) if criterion.key in facts else nothing
-    met = actual >= threshold
-    missed = actual.notna() & ~met
-    gap = (float(threshold) - actual).where(missed, 0.0).where(actual.notna())
-    return actual, status.mask(met, MET).mask(missed, MISSED), gap
+    actual = pd.to_numeric(facts[criterion.key], errors="coerce").to_numpy(float) if criterion.key in facts else nothing
+    known = ~np.isnan(actual)
+    met = known & (actual >= threshold)
+    missed = known & ~met
+    gap = np.where(missed, float(threshold) - actual, np.where(known, 0.0, np.nan))
+    return actual, _statuses(met, missed), gap
 
 
 # What `cluster_facts` reads from the reports.
@@ -160,25 +167,34 @@ def assess(facts: pd.DataFrame, rules: Rules, year: int, targets: tuple[str, ...
     facts = facts.reset_index(drop=True)
     brand = facts["brand"] if "brand" in facts else pd.Series(None, index=facts.index, dtype=object)
     esca_valid_years = rules.value("esca_valid_years", "programme", year)
-    parts = []
-    for target in targets:
-        for criterion in THRESHOLDS[target]:  # one criterion for every cluster at once
-            threshold = minimum(rules, target, criterion, year)
-            actual, status, gap = _judge(criterion, threshold, facts, year, esca_valid_years)
-            parts.append(pd.DataFrame({
-                "cluster_id": facts["cluster_id"], "cluster": facts["cluster"], "level": facts["level"], "brand": brand,
-                "target": target, "criterion": criterion.key,
-                "minimum": np.nan if threshold is None else float(threshold),
-                "actual": actual, "status": status, "gap": gap,
-            }))
+    parts = [(target, criterion, minimum(rules, target, criterion, year))
+             for target in targets for criterion in THRESHOLDS[target]]
     if not parts or facts.empty:
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS)
-    # Cluster by cluster, as the criteria were listed: the parts' rows interleaved (row i of
-    # every part, then row i + 1), taken by position rather than sorted.
-    frame = pd.concat(parts, ignore_index=True)
-    order = np.arange(len(frame)).reshape(len(parts), len(facts)).T.ravel()
-    frame = frame.take(order).assign(status=lambda f: f["status"].astype("str"))
-    return frame[ASSESSMENT_COLUMNS].reset_index(drop=True)
+    judged = [_judge(criterion, threshold, facts, year, esca_valid_years) for _, criterion, threshold in parts]
+    # Cluster by cluster, as the criteria were listed: row i of every criterion, then row
+    # i + 1. Each column is made whole with numpy (a frame per criterion cost more than the
+    # judging): the clusters' columns repeated, the criteria's tiled, the judgements
+    # stacked side by side and read row by row.
+    count = len(parts)
+
+    def each_cluster(values: pd.Series) -> pd.Series:
+        return pd.Series(np.repeat(values.to_numpy(), count), dtype=values.dtype)
+
+    def each_criterion(values: list, dtype) -> pd.Series:
+        return pd.Series(np.tile(np.array(values, dtype=object), len(facts)), dtype=dtype)
+
+    def stacked(position: int, dtype) -> pd.Series:
+        return pd.Series(np.column_stack([judgement[position] for judgement in judged]).ravel(), dtype=dtype)
+
+    return pd.DataFrame({
+        "cluster_id": each_cluster(facts["cluster_id"]), "cluster": each_cluster(facts["cluster"]),
+        "level": each_cluster(facts["level"]), "brand": each_cluster(brand),
+        "target": each_criterion([target for target, _, _ in parts], "str"),
+        "criterion": each_criterion([criterion.key for _, criterion, _ in parts], "str"),
+        "minimum": each_criterion([np.nan if threshold is None else float(threshold) for *_, threshold in parts], float),
+        "actual": stacked(0, float), "status": stacked(1, "str"), "gap": stacked(2, float),
+    })[ASSESSMENT_COLUMNS]
 
 
 def outcomes(assessment: pd.DataFrame) -> pd.DataFrame:

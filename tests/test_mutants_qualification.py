@@ -46,9 +46,12 @@ def test_assessment_columns_and_index_are_exactly_the_promised_ones():
     assert math.isnan(row_of(assessment, "arena", "investors_named")["gap"])
 
 
-@pytest.mark.parametrize("facts", [pd.DataFrame(columns=list(facts_row())), pd.DataFrame([facts_row()])])
+@pytest.mark.parametrize("facts", [pd.DataFrame(columns=list(facts_row())), pd.DataFrame([facts_row()]),
+                                   pd.DataFrame([facts_row()]).iloc[0:0]])
 def test_nothing_to_assess_gives_the_columns_and_no_rows(facts):
-    """No cluster, or no target: an empty frame that still has every column."""
+    """No cluster, or no target: an empty frame that still has every column (also when the
+    empty facts have typed columns: a text column of ESCA labels once failed the check of
+    the labels)."""
     targets = q.TARGETS if facts.empty else ()
     assessment = q.assess(facts, DEFAULT_RULES, YEAR, targets)
     assert assessment.empty and list(assessment.columns) == q.ASSESSMENT_COLUMNS
