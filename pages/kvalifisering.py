@@ -132,10 +132,18 @@ def cells(chosen: pd.DataFrame) -> list[str]:
 if chosen.empty:
     st.info(t("qualification.no_target"))
 else:
-    chosen = chosen.assign(cell=cells(chosen), criterion_label=chosen["criterion"].map(criterion_label))
-    matrix = chosen.pivot_table(index=["cluster_id", "cluster", "level", "target"], columns="criterion_label", values="cell",
-                                aggfunc="first", sort=False).reset_index()
-    outcome = q.outcomes(chosen).set_index(["cluster_id", "target"])["outcome"]
+    # A row per cluster and target, in the order of the assessment, a column per criterion
+    # (a row with a key missing belongs to no cluster, as in `q.outcomes`).
+    keys = ["cluster_id", "cluster", "level", "target"]
+    rows: dict[tuple, dict[str, str]] = {}
+    complete = chosen[keys].notna().all(axis=1).tolist()
+    for whole, *key, criterion, cell in zip(complete, *(chosen[k].tolist() for k in keys), chosen["criterion"].tolist(),
+                                            cells(chosen)):
+        if whole:
+            rows.setdefault(tuple(key), {}).setdefault(criterion_label(criterion), cell)
+    matrix = pd.DataFrame([dict(zip(keys, key)) | row for key, row in rows.items()], columns=None if rows else keys)
+    # Against the next level, the outcomes are those worked out above.
+    outcome = (next_level if choice == "next" else q.outcomes(chosen)).set_index(["cluster_id", "target"])["outcome"]
     matrix["outcome"] = [outcome.get((cid, target)) for cid, target in zip(matrix["cluster_id"], matrix["target"])]
     # Ready first, then those to check, then those that miss something; by name within each.
     rank = {q.READY: 0, q.CHECK: 1, q.NOT_READY: 2}
