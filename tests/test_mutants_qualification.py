@@ -179,3 +179,27 @@ def test_cluster_facts_of_a_one_member_register_and_of_points_not_covered():
     assert (facts.loc[1, "core_companies"], facts.loc[1, "rnd_actors"], facts.loc[1, "five_point_model"]) == (0, 1, 1)
     assert (facts.loc[2, "five_point_model"], facts.loc[2, "investors"], facts.loc[2, "rnd_actors"]) == (3, 2, 3)
     assert facts.loc[1, "investors"] == 0
+
+
+def test_the_assessment_has_one_type_per_column():
+    """Numbers as floats (missing as NaN), codes and statuses as text, whatever the facts hold."""
+    facts = pd.DataFrame([facts_row(cluster_id=1), facts_row(cluster_id=2, core_companies=None, brand="NCE")])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    types = assessment.dtypes.astype(str).to_dict()
+    assert types["cluster_id"] == "int64"
+    assert {types[c] for c in ("minimum", "actual", "gap")} == {"float64"}
+    assert {types[c] for c in ("target", "criterion", "status")} == {"str"}
+    assert row_of(assessment, "arena", "core_companies")["minimum"] == 10.0  # Arena: ten core companies
+
+
+def test_facts_in_nullable_integer_columns_are_judged_as_plain_numbers():
+    """A register or master table read with nullable integers (a gap as pd.NA) gives the
+    same assessment as one with floats: cluster 2 has no count of core companies and no
+    year for its label, so both are unknown, never met."""
+    plain = pd.DataFrame([facts_row(cluster_id=1), facts_row(cluster_id=2, core_companies=None, esca_year=None)])
+    typed = plain.astype({"core_companies": "Int64", "rnd_actors": "Int64", "esca_year": "Int64"})
+    assessment = q.assess(typed, DEFAULT_RULES, YEAR)
+    pd.testing.assert_frame_equal(assessment, q.assess(plain, DEFAULT_RULES, YEAR))
+    assert row_of(assessment, "arena", "core_companies", 2)["status"] == q.UNKNOWN
+    assert row_of(assessment, "nce", "esca_gold", 2)["status"] == q.UNKNOWN
+    assert row_of(assessment, "nce", "esca_gold", 1)["status"] == q.MET
