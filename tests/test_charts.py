@@ -137,7 +137,7 @@ def _projects(levels: list[str]) -> pd.DataFrame:
 
 def test_project_bars_give_every_level_its_row_and_list_every_category_below():
     levels = ["tidligfase", "arena", "arena_pro", "moden", "utenfor"]
-    spec = charts.project_bars(_projects(levels)).to_dict()
+    spec = _spec(charts.project_bars(_projects(levels)))
     assert check.categorical_problems(spec) == [] and check.legend_problems(spec) == []
     legend_rows = 4 + 1  # four categories in one column (right of the levels' names), and the title
     assert spec["height"] >= len(levels) * charts.BAR_ROW + legend_rows * ROW + charts.AXIS_ROOM
@@ -152,7 +152,7 @@ def test_project_bars_give_every_level_its_row_and_list_every_category_below():
 
 def test_bars_per_cluster_grow_with_their_number():
     frame = pd.DataFrame({"cluster": [f"Klynge {i}" for i in range(30)], "level": "arena", "members_total": range(30)})
-    spec = charts.cluster_ranking(frame, "members_total", "Medlemmer").to_dict()
+    spec = _spec(charts.cluster_ranking(frame, "members_total", "Medlemmer"))
     assert check.categorical_problems(spec) == []
     assert spec["height"] >= 30 * charts.BAR_ROW
 
@@ -165,12 +165,12 @@ def _composition(groups: list[str]) -> pd.DataFrame:
 def test_level_names_never_collide_on_a_phone():
     names = charts.level_label_order()
     # By default a bar per row, the name beside it.
-    spec = charts.composition(_composition(names), "level", "Nivå", "share", order=names).to_dict()
+    spec = _spec(charts.composition(_composition(names), "level", "Nivå", "share", order=names))
     assert spec["encoding"]["y"]["field"] == "level"
     assert check.categorical_problems(spec) == [] and check.legend_problems(spec) == []
     assert spec["encoding"]["x"]["scale"]["domain"] == [0, 1]
     # Upright bars turn the names.
-    upright = charts.composition(_composition(names), "level", "Nivå", horizontal=False, order=names).to_dict()
+    upright = _spec(charts.composition(_composition(names), "level", "Nivå", horizontal=False, order=names))
     assert upright["encoding"]["x"]["axis"]["labelAngle"] != 0
     assert check.categorical_problems(upright) == []
     # The check finds names side by side that do not fit.

@@ -1,15 +1,18 @@
-"""Altair charts with the same colours on every page: one per level, one per member type.
+"""Charts with the same colours on every page: one per level, one per member type.
 
 Each builder takes a tidy frame with codes (level, member_type) and does the labelling
 itself, so that colours and legends cannot drift between pages. The charts keep a few
 promises, checked on every page by tests/test_chart_specs.py: a missing year is a gap in a
 line, never a straight segment over it; a count's axis has whole ticks; every bar has room
 for its label; a legend lists every entry and fits a phone's width (390 px).
+
+Every builder writes its chart as a Vega-Lite dict, its data frames under `datasets`
+(`drawing` turns them into Arrow): Altair spent 10 to 25 ms building each chart in Python,
+on every filter change. `drawing` checks each builder's spec against Vega-Lite's schema.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from klynge.domain import LEVEL_CODES, MEMBER_TYPE_CODES, OUTSIDE_LEVEL
@@ -71,9 +74,9 @@ def _level_scale_dict() -> dict:
     return {"domain": [level_label(c) for c in codes], "range": [LEVEL_COLOURS[c] for c in codes]}
 
 
-def _member_type_scale() -> alt.Scale:
-    return alt.Scale(domain=[member_type_label(c) for c in MEMBER_TYPE_CODES],
-                     range=[MEMBER_TYPE_COLOURS[c] for c in MEMBER_TYPE_CODES])
+def _member_type_scale_dict() -> dict:
+    """Every member type's colour, in the register's order (the same on every chart)."""
+    return {"domain": [member_type_label(c) for c in MEMBER_TYPE_CODES], "range": [MEMBER_TYPE_COLOURS[c] for c in MEMBER_TYPE_CODES]}
 
 
 # Axis and legend texts: Streamlit's grey (#808495) reaches only 3.7:1 on white; this one 7.1:1.
@@ -96,13 +99,6 @@ def chart_config(legend_columns: int = 2, **settings) -> dict:
     }
 
 
-def _configure(chart: alt.TopLevelMixin, legend_columns: int = 2, **settings) -> alt.TopLevelMixin:
-    """`chart` (just built, and only the caller's) with `chart_config`. Set in place:
-    Altair's `configure` and `properties` copy the whole chart, 5 ms a copy of five layers."""
-    chart.config = chart_config(legend_columns, **settings)
-    return chart
-
-
 def legend_height(height: int, legend_entries: int, legend_columns: int = 2) -> int:
     """A chart's height: `height` of plot, and a row more for each row of a legend below it
     (with its title)."""
@@ -110,13 +106,15 @@ def legend_height(height: int, legend_entries: int, legend_columns: int = 2) -> 
     return height + LEGEND_ROW * rows
 
 
-def _finish(chart: alt.TopLevelMixin, legend_columns: int = 2, legend_entries: int = 0,
-            height: int = HEIGHT) -> alt.TopLevelMixin:
-    """The chart's height and configuration. Streamlit fits a chart with its legend into its
-    height, so a legend below the chart gets rows of its own on top of `height`: the plot
-    keeps its size whatever the legend's length."""
-    chart.height = legend_height(height, legend_entries, legend_columns)
-    return _configure(chart, legend_columns)
+def _bar_chart(data: pd.DataFrame, encoding: dict, kind: str, legend_columns: int = 2, legend_entries: int = 0,
+               height: int = HEIGHT) -> dict:
+    """The spec of a bar chart of `data` (written as a Vega-Lite dict: Altair spent 10 to 20
+    ms building each). Streamlit fits a chart with its legend into its height, so a legend
+    below the chart gets rows of its own on top of `height`: the plot keeps its size
+    whatever the legend's length."""
+    return {"$schema": SCHEMA, "data": {"name": "bars"}, "mark": {"type": "bar"}, "encoding": encoding,
+            "config": chart_config(legend_columns), "height": legend_height(height, legend_entries, legend_columns),
+            "usermeta": {"klynge": {"chart": kind}}, "datasets": {"bars": data}}
 
 
 def _axis_format(unit: str) -> str:
@@ -124,23 +122,10 @@ def _axis_format(unit: str) -> str:
     return {"mnok": ",.1~f", "percent": ".0%", "ratio": ",.1~f"}.get(unit, ",.0f")
 
 
-def _value_axis(unit: str, **properties) -> alt.Axis:
-    """The axis of a figure: whole ticks for counts (never "2, 2, 1, 1, 0")."""
-    whole = {"tickMinStep": 1} if unit == "count" else {}
-    return alt.Axis(format=_axis_format(unit), **whole, **properties)
-
-
-def _value_scale(unit: str, y_domain: list[float] | None = None):
-    """A shared domain when given; a share on its honest scale, 0 to 100 %."""
-    if y_domain:
-        return alt.Scale(domain=y_domain)
-    return alt.Scale(domain=[0, 1]) if unit == "percent" else alt.Undefined
-
-
-def _category_axis(**properties) -> alt.Axis:
+def _category_axis(**properties) -> dict:
     """The axis of the bars' names: every name shown; only a very long one is cut short (the
     tooltip has it whole), so that a phone keeps room for the bars and the legend."""
-    return alt.Axis(**{"labelLimit": CATEGORY_LABEL_LIMIT, "labelOverlap": False, **properties})
+    return {"labelLimit": CATEGORY_LABEL_LIMIT, "labelOverlap": False, **properties}
 
 
 def _bars_height(bars: int) -> int:
@@ -148,24 +133,19 @@ def _bars_height(bars: int) -> int:
     return max(BARS_MIN_HEIGHT, BAR_ROW * bars) + AXIS_ROOM
 
 
-def _level_colour(data: pd.DataFrame, legend: bool = True) -> alt.Color:
+def _level_colour_dict(data: pd.DataFrame, legend: bool = True) -> dict:
     """Colour by level, the same on every chart; the legend lists only the levels shown."""
-    colour = _level_colour_dict(data)
-    return alt.Color(**colour) if legend else alt.Color(**{**colour, "legend": None})
-
-
-def _level_colour_dict(data: pd.DataFrame) -> dict:
-    """`_level_colour` for a spec written as a dict."""
     present = [label for label in level_label_order() if label in set(data["level_label"])]
-    return {"field": "level_label", "type": "nominal", "title": t("chart.level"), "legend": {"values": present},
-            "scale": _level_scale_dict()}
+    return {"field": "level_label", "type": "nominal", "title": t("chart.level"),
+            "legend": {"values": present} if legend else None, "scale": _level_scale_dict()}
 
 
-def _type_colour(data: pd.DataFrame) -> alt.Color:
+def _type_colour(data: pd.DataFrame) -> dict:
     """Colour by member type; the legend lists only the types shown."""
     shown = set(data["type_label"].unique())
     present = [member_type_label(c) for c in MEMBER_TYPE_CODES if member_type_label(c) in shown]
-    return alt.Color("type_label:N", scale=_member_type_scale(), title=t("chart.member_type"), legend=alt.Legend(values=present))
+    return {"field": "type_label", "type": "nominal", "title": t("chart.member_type"), "legend": {"values": present},
+            "scale": _member_type_scale_dict()}
 
 
 def level_label_order() -> list[str]:
@@ -232,23 +212,18 @@ def note_few_clusters(frame: pd.DataFrame, value: str | None = None) -> None:
         st.caption(note)
 
 
-def _few_hollow(fill: alt.Fill):
-    """`fill`, white where the figure rests on fewer than `MIN_PEERS` clusters (a hollow point)."""
-    return alt.condition(f"datum.clusters != null && datum.clusters < {MIN_PEERS}", alt.value("white"), fill)
-
-
-def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
+def level_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> dict:
     """One bar per level, across the page (a level's name never collides with the next,
     even on a phone). `frame` has `level` and `value`."""
     data = _with_level_labels(frame, value)
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=_category_axis()),
-        x=alt.X(f"{value}:Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit)),
-        color=_level_colour(data, legend=False),
-        tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")),
-                 alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
-    )
-    return _finish(chart, height=_bars_height(data["level_label"].nunique()))
+    encoding = {
+        "y": {"field": "level_label", "type": "nominal", "title": None, "sort": level_label_order(), "axis": _category_axis()},
+        "x": _value_encoding(value, title, unit),
+        "color": _level_colour_dict(data, legend=False),
+        "tooltip": [{"field": "level_label", "type": "nominal", "title": t("chart.level")},
+                    {"field": value, "type": "quantitative", "title": title, "format": _axis_format(unit)}],
+    }
+    return _bar_chart(data, encoding, "level_bars", height=_bars_height(data["level_label"].nunique()))
 
 
 def _year_encoding() -> dict:
@@ -339,20 +314,19 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
                     {"field": "level_label", "type": "nominal", "title": t("chart.level")},
                     {**total, "type": "quantitative", "title": title, "format": _axis_format(unit)}],
     }
-    mark: dict = {"type": "bar"}
-    spec: dict = {"$schema": SCHEMA, "name": _BARS, "data": {"name": "bars"}, "mark": mark}
     if pick:
-        mark["cursor"] = "pointer"
-        spec["params"] = [drill.select_on(PICK_YEARS, [_BARS], ["level", "report_year"])]
         encoding |= {"detail": {"field": "level", "type": "nominal"}, "opacity": drill.highlight([PICK_YEARS], 1)}
     columns = _LEGEND_COLUMNS.get(beside, 1)
-    return {**spec, "encoding": encoding, "config": chart_config(columns),
-            "height": legend_height(HEIGHT, data["level_label"].nunique(), columns),
-            "usermeta": {"klynge": {"chart": "level_year_bars"}}, "datasets": {"bars": data}}
+    spec = _bar_chart(data, encoding, "level_year_bars", columns, data["level_label"].nunique())
+    spec["name"] = _BARS
+    if pick:
+        spec["mark"]["cursor"] = "pointer"
+        spec["params"] = [drill.select_on(PICK_YEARS, [_BARS], ["level", "report_year"])]
+    return spec
 
 
 def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = "members", horizontal: bool | None = None,
-                order: list[str] | None = None) -> alt.Chart:
+                order: list[str] | None = None) -> dict:
     """Stacked bars of members by type per group (level or cluster), as counts (`members`)
     or shares (`share`, from 0 to 100 %), with the groups in `order` (else as they come).
     Horizontal unless `horizontal=False`: a bar per row, every name beside its bar, also on
@@ -360,28 +334,26 @@ def composition(frame: pd.DataFrame, group: str, group_title: str, value: str = 
     data = frame.assign(type_label=frame["member_type"].map(member_type_label))
     horizontal = horizontal is not False
     unit = "percent" if value == "share" else "count"
-    value_title = t("chart.share") if value == "share" else t("chart.members")
-    group_axis = alt.Y if horizontal else alt.X
-    value_axis = alt.X if horizontal else alt.Y
     upright = {} if horizontal else {"labelAngle": -35, "labelLimit": 120}
+    # `sort` null, when no order is given: the groups as they come.
+    groups = {"field": group, "type": "nominal", "title": group_title, "sort": order, "axis": _category_axis(**upright)}
+    values = {**_value_encoding(value, t("chart.share") if value == "share" else t("chart.members"), unit), "stack": "zero"}
     encoding = {
-        ("y" if horizontal else "x"): group_axis(f"{group}:N", title=group_title, sort=order,
-                                                 axis=_category_axis(**upright)),
-        ("x" if horizontal else "y"): value_axis(f"{value}:Q", title=value_title, stack="zero",
-                                                 axis=_value_axis(unit), scale=_value_scale(unit)),
+        ("y" if horizontal else "x"): groups,
+        ("x" if horizontal else "y"): values,
         "color": _type_colour(data),
-        "order": alt.Order("member_type_order:Q"),
-        "tooltip": [alt.Tooltip(f"{group}:N", title=group_title), alt.Tooltip("type_label:N", title=t("chart.member_type")),
-                    alt.Tooltip("members:Q", title=t("chart.members"), format=",.0f"),
-                    alt.Tooltip("share:Q", title=t("chart.share"), format=".0%")],
+        "order": {"field": "member_type_order", "type": "quantitative"},
+        "tooltip": [{"field": group, "type": "nominal", "title": group_title},
+                    {"field": "type_label", "type": "nominal", "title": t("chart.member_type")},
+                    {"field": "members", "type": "quantitative", "title": t("chart.members"), "format": ",.0f"},
+                    {"field": "share", "type": "quantitative", "title": t("chart.share"), "format": ".0%"}],
     }
     data["member_type_order"] = data["member_type"].map({c: i for i, c in enumerate(MEMBER_TYPE_CODES)})
-    chart = alt.Chart(data).mark_bar().encode(**encoding)
     height = _bars_height(data[group].nunique()) if horizontal else HEIGHT
-    return _finish(chart, 1 if horizontal else 2, data["type_label"].nunique(), height)
+    return _bar_chart(data, encoding, "composition", 1 if horizontal else 2, data["type_label"].nunique(), height)
 
 
-def project_bars(frame: pd.DataFrame) -> alt.Chart:
+def project_bars(frame: pd.DataFrame) -> dict:
     """New projects per level, stacked by category, a bar per level with its name, and the
     legend of every category below. `frame` has `level` (a code), `category` and
     `projects` (see `metrics.project_categories`)."""
@@ -390,28 +362,31 @@ def project_bars(frame: pd.DataFrame) -> alt.Chart:
     categories = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
     labels = [t(f"category.{c}") for c in categories]
     data["category_order"] = data["category"].map({c: i for i, c in enumerate(CATEGORY_COLOURS)})
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("level_label:N", title=None, sort=level_label_order(), axis=_category_axis()),
-        x=alt.X("sum(projects):Q", title=t("chart.projects"), axis=_value_axis("count")),
-        color=alt.Color("category_label:N", title=t("chart.category"),
-                        scale=alt.Scale(domain=labels, range=[CATEGORY_COLOURS[c] for c in categories]),
-                        legend=alt.Legend(values=labels)),
-        order=alt.Order("category_order:Q"),
-        tooltip=[alt.Tooltip("level_label:N", title=t("chart.level")), alt.Tooltip("category_label:N", title=t("chart.category")),
-                 alt.Tooltip("sum(projects):Q", title=t("chart.projects"), format=",.0f")],
-    )
+    projects = {"aggregate": "sum", "field": "projects"}
+    encoding = {
+        "y": {"field": "level_label", "type": "nominal", "title": None, "sort": level_label_order(), "axis": _category_axis()},
+        "x": {**_value_encoding("projects", t("chart.projects"), "count"), **projects},
+        "color": {"field": "category_label", "type": "nominal", "title": t("chart.category"), "legend": {"values": labels},
+                  "scale": {"domain": labels, "range": [CATEGORY_COLOURS[c] for c in categories]}},
+        "order": {"field": "category_order", "type": "quantitative"},
+        "tooltip": [{"field": "level_label", "type": "nominal", "title": t("chart.level")},
+                    {"field": "category_label", "type": "nominal", "title": t("chart.category")},
+                    {**projects, "type": "quantitative", "title": t("chart.projects"), "format": ",.0f"}],
+    }
     # Room for every category, so that the charts side by side keep plots of one height.
-    return _finish(chart, 1, len(CATEGORY_COLOURS), _bars_height(data["level_label"].nunique()))
+    return _bar_chart(data, encoding, "project_bars", 1, len(CATEGORY_COLOURS), _bars_height(data["level_label"].nunique()))
 
 
-def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> alt.Chart:
+def cluster_ranking(frame: pd.DataFrame, value: str, title: str, unit: str = "count") -> dict:
     """Horizontal bars, one per cluster, coloured by level, largest first."""
     data = _with_level_labels(frame, "cluster", value)
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("cluster:N", title=None, sort="-x", axis=_category_axis()),
-        x=alt.X(f"{value}:Q", title=title, axis=_value_axis(unit), scale=_value_scale(unit)),
-        color=_level_colour(data),
-        tooltip=[alt.Tooltip("cluster:N", title=t("chart.cluster")), alt.Tooltip("level_label:N", title=t("chart.level")),
-                 alt.Tooltip(f"{value}:Q", title=title, format=_axis_format(unit))],
-    )
-    return _finish(chart, 1, data["level_label"].nunique(), _bars_height(data["cluster"].nunique()))
+    encoding = {
+        "y": {"field": "cluster", "type": "nominal", "title": None, "sort": "-x", "axis": _category_axis()},
+        "x": _value_encoding(value, title, unit),
+        "color": _level_colour_dict(data),
+        "tooltip": [{"field": "cluster", "type": "nominal", "title": t("chart.cluster")},
+                    {"field": "level_label", "type": "nominal", "title": t("chart.level")},
+                    {"field": value, "type": "quantitative", "title": title, "format": _axis_format(unit)}],
+    }
+    return _bar_chart(data, encoding, "cluster_ranking", 1, data["level_label"].nunique(),
+                      _bars_height(data["cluster"].nunique()))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 
 from klynge.metrics import MIN_PEERS
@@ -20,7 +19,6 @@ from klynge.ui.charts import (
     CLUSTER_COLOURS,
     SCHEMA,
     _axis_format,
-    _configure,
     _level_scale_dict,
     _value_encoding,
     _year_encoding,
@@ -193,25 +191,25 @@ def _median_ends(data: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     return ends.assign(label_y=_spread([float(value) for value in ends["value"].tolist()], gap))
 
 
-def cluster_legend(clusters: Sequence[str]) -> alt.Chart:
+def cluster_legend(clusters: Sequence[str]) -> dict:
     """The page's one legend of the clusters, in their colours, two to a row (a phone has
     room for two names side by side)."""
     data = pd.DataFrame({"cluster": list(clusters), "colour": cluster_colours(clusters)})
     data["column"] = [index % 2 for index in range(len(data))]
     data["row"] = [index // 2 for index in range(len(data))]
-    base = alt.Chart(data).encode(
-        x=alt.X("column:Q", scale=alt.Scale(domain=[0, 2]), axis=None),
-        y=alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)),
-    )
-    swatches = base.mark_point(filled=True, size=90, opacity=1).encode(
-        color=alt.Color("cluster:N", scale=alt.Scale(domain=list(clusters), range=list(data["colour"])), legend=None))
+    place = {"x": {"field": "column", "type": "quantitative", "scale": {"domain": [0, 2]}, "axis": None},
+             "y": {"field": "row", "type": "ordinal", "axis": None, "scale": {"paddingInner": 0, "paddingOuter": 0}}}
+    swatches = {"mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
+                "encoding": {**place, "color": {"field": "cluster", "type": "nominal", "legend": None,
+                                                "scale": {"domain": list(clusters), "range": data["colour"].tolist()}}}}
     # A name may take its half of the width, less the swatch.
-    names = base.mark_text(align="left", baseline="middle", dx=10, fontSize=13, limit=alt.expr("width / 2 - 24")).encode(
-        text=alt.Text("cluster:N"))
+    names = {"mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 10, "fontSize": 13,
+                      "limit": {"expr": "width / 2 - 24"}},
+             "encoding": {**place, "text": {"field": "cluster", "type": "nominal"}}}
     rows = int(data["row"].max()) + 1 if len(data) else 1
-    chart = alt.layer(swatches, names)
-    chart.height, chart.padding = LEGEND_ROW_HEIGHT * rows, {"top": 4, "bottom": 4, "left": 4, "right": 4}
-    return _configure(chart, view={"stroke": None})
+    return {"$schema": SCHEMA, "data": {"name": "legend"}, "layer": [swatches, names], "height": LEGEND_ROW_HEIGHT * rows,
+            "padding": {"top": 4, "bottom": 4, "left": 4, "right": 4}, "config": chart_config(view={"stroke": None}),
+            "usermeta": {"klynge": {"chart": "cluster_legend"}}, "datasets": {"legend": data}}
 
 
 def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[str, str], pick: bool = False) -> dict:
