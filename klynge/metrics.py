@@ -268,10 +268,19 @@ def cluster_values(reports: pd.DataFrame, figure: str) -> pd.DataFrame:
     `cluster_id`, `cluster`, `level` and `value`, the levels in order and the clusters by
     value within a level. A cluster without a value (the field not reported, or a ratio whose
     denominator is 0 or not set by the rules) is left out: it is not a zero."""
-    rows = reports.loc[reports[figure].notna(), ["cluster_id", "cluster", "level", figure]]
-    rows = rows.rename(columns={figure: "value"}).astype({"value": float})
-    rows["level_rank"] = rows["level"].map(level_order)
-    return rows.sort_values(["level_rank", "value", "cluster"]).drop(columns="level_rank").reset_index(drop=True)
+    # Sorted as lists (a stable sort, as pandas' sort by several columns is): the pandas
+    # steps cost more than the sort itself at any size of programme.
+    keys = ("cluster_id", "cluster", "level")
+    values = reports[figure].astype(float)
+    rows = [(level_order(level), value, cluster, position)
+            for position, (level, value, cluster, gap) in enumerate(zip(reports["level"].tolist(), values.tolist(),
+                                                                         reports["cluster"].tolist(),
+                                                                         values.isna().tolist()))
+            if not gap]
+    rows.sort(key=lambda row: row[:3])
+    taken = [row[3] for row in rows]
+    columns = {key: reports[key].take(taken).reset_index(drop=True) for key in keys}
+    return pd.DataFrame({**columns, "value": pd.Series([row[1] for row in rows], dtype=float)})
 
 
 def group_comparison(reports: pd.DataFrame, figure: str, by: str, ratio_of: tuple[str, str] | None = None) -> pd.DataFrame:
@@ -292,8 +301,16 @@ def group_comparison(reports: pd.DataFrame, figure: str, by: str, ratio_of: tupl
     # each, and a theme page asks for these on every filter change (a row without a group,
     # `by` missing, is in none, as pandas' groupby leaves it out).
     codes, groups = pd.factorize(reports[by], sort=True)
+    size, n, median, total = _group_figures(codes, len(groups), reports, figure, ratio_of)
+    return pd.DataFrame({by: groups, "clusters": size, "n": n, "median": median, "total": total})
+
+
+def _group_figures(codes: np.ndarray, k: int, reports: pd.DataFrame, figure: str,
+                   ratio_of: tuple[str, str] | None) -> tuple[np.ndarray, ...]:
+    """`group_comparison`'s clusters, n, median and total of each of `k` groups, the rows of
+    `reports` in the group of their code (-1: in none)."""
     inside = codes >= 0
-    codes, k = codes[inside], len(groups)
+    codes = codes[inside]
     values = reports[figure].to_numpy(dtype=float, na_value=np.nan)[inside]
     valid = ~np.isnan(values)
     size = np.bincount(codes, minlength=k)
@@ -315,8 +332,7 @@ def group_comparison(reports: pd.DataFrame, figure: str, by: str, ratio_of: tupl
         unset = np.bincount(codes, weights=np.isnan(below), minlength=k) > 0  # a denominator not set
         with np.errstate(divide="ignore", invalid="ignore"):
             total = np.where((below_sum != 0) & ~unset, above_sum / below_sum, np.nan)
-    return pd.DataFrame({by: groups, "clusters": size.astype("int64"), "n": n.astype("int64"),
-                         "median": median.astype(float), "total": total.astype(float)})
+    return size.astype("int64"), n.astype("int64"), median.astype(float), total.astype(float)
 
 
 def level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, str] | None = None) -> pd.DataFrame:
@@ -328,8 +344,11 @@ def level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, st
         return pd.DataFrame(columns=columns)
     if reports["report_year"].nunique() > 1:
         raise ValueError("level_comparison compares the reports of one year")
-    fields = list(dict.fromkeys(["level", figure, *(ratio_of or ())]))
-    levels = group_comparison(reports[fields], figure, "level", ratio_of)
-    levels = levels.sort_values("level", key=lambda codes: codes.map(level_order), kind="stable")
-    whole = group_comparison(reports[fields].assign(level=WHOLE_PROGRAMME), figure, "level", ratio_of)
-    return pd.concat([levels, whole], ignore_index=True)[columns]
+    # The levels (in the programme's order), then every report as one group, made as one
+    # frame: the pandas steps of two frames and their concatenation cost more than the figures.
+    codes, groups = pd.factorize(reports["level"], sort=True)
+    by_level = _group_figures(codes, len(groups), reports, figure, ratio_of)
+    whole = _group_figures(np.zeros(len(reports), dtype="int64"), 1, reports, figure, ratio_of)
+    order = sorted(range(len(groups)), key=lambda group: level_order(groups[group]))  # stable
+    figures = [np.concatenate([ours[order], all_of]) for ours, all_of in zip(by_level, whole)]
+    return pd.DataFrame(dict(zip(columns, [[*groups[order], WHOLE_PROGRAMME], *figures])))

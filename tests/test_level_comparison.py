@@ -261,8 +261,7 @@ def test_clusters_of_the_same_value_stand_side_by_side_not_on_top_of_each_other(
 def test_more_clusters_at_one_value_than_places_take_the_places_again_in_turn():
     # Eleven at 5, then one at 40 (a dot's width is 40 / 40 = 1 away from the rest).
     values = [5] * 11 + [40]
-    dots = pd.DataFrame({"level": ["arena"] * len(values), "value": [float(v) for v in values]})
-    places = level_charts._offsets(dots).tolist()
+    places = level_charts._offsets(["arena"] * len(values), [float(v) for v in values])
     # The nine places in their order, then the tenth and eleventh dots start them over.
     assert places[:11] == [0.0, 0.5, -0.5, 1.0, -1.0, 0.25, -0.25, 0.75, -0.75, 0.0, 0.5]
     assert places[11] == 0.0  # far from the others: the middle is free again

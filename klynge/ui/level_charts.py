@@ -81,25 +81,29 @@ def member_shares_by_level(reports: pd.DataFrame) -> tuple[pd.DataFrame, list[st
     return by_level, [with_n[code] for code in sorted(with_n, key=metrics.level_order)]
 
 
-def _offsets(dots: pd.DataFrame) -> pd.Series:
-    """Each dot's place across its level's row (a simple beeswarm): from the smallest value
-    up, a dot takes the first place of `_SLOTS` that no dot less than a dot's width away
-    holds, so that ten clusters at "3" read as ten, not one. The same data always give the
-    same picture."""
-    largest = float(dots["value"].abs().max()) if len(dots) else 0.0
+def _offsets(levels: list, values: list[float]) -> list[float]:
+    """Each dot's place across its level's row (a simple beeswarm), for dots of `levels`
+    with `values`: from the smallest value up, a dot takes the first place of `_SLOTS` that
+    no dot less than a dot's width away holds, so that ten clusters at "3" read as ten, not
+    one. The same data always give the same picture."""
+    largest = max((abs(value) for value in values), default=0.0)
     width = (largest or 1.0) * _RESOLUTION
-    places: dict = {}
-    for _, values in dots.groupby("level", sort=False)["value"]:
+    places = [0.0] * len(values)
+    rows: dict = {}
+    for position, level in enumerate(levels):
+        rows.setdefault(level, []).append(position)
+    for positions in rows.values():
         near: deque[tuple[float, float]] = deque()  # (value, place) of the dots within a width
         held = Counter()  # how many of those hold each place (thousands may, at europe scale)
-        for index, value in values.sort_values(kind="stable").items():
+        for position in sorted(positions, key=values.__getitem__):  # a stable sort
+            value = values[position]
             while near and value - near[0][0] >= width:
                 held[near.popleft()[1]] -= 1
             place = next((slot for slot in _SLOTS if not held[slot]), None)
-            places[index] = place if place is not None else _SLOTS[len(near) % len(_SLOTS)]
-            near.append((value, places[index]))
-            held[places[index]] += 1
-    return pd.Series(places, index=dots.index, dtype=float)
+            places[position] = place if place is not None else _SLOTS[len(near) % len(_SLOTS)]
+            near.append((value, places[position]))
+            held[places[position]] += 1
+    return places
 
 
 @keep
@@ -110,8 +114,8 @@ def _level_comparison(reports: pd.DataFrame, figure: str, ratio_of: tuple[str, s
 
 def _axis_labels(levels: pd.DataFrame) -> dict[str, str]:
     """The label of each level's row: its name and n, the clusters with a value."""
-    return {row.level: t("levels.axis_label", level=level_label(row.level), n=fmt.integer(row.n))
-            for row in levels.itertuples()}
+    return {level: t("levels.axis_label", level=level_label(level), n=fmt.integer(n))
+            for level, n in zip(levels["level"].tolist(), levels["n"].tolist())}
 
 
 def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
@@ -129,26 +133,33 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     levels = levels[levels["level"] != metrics.WHOLE_PROGRAMME]
     labels = _axis_labels(levels)
     order = [labels[code] for code in levels["level"]]
-    present = set(dots["level"].unique())
+    # The columns of each dataset made as lists and added at once: a few pandas steps per
+    # column cost more than the texts (a theme page draws a chart per figure).
+    dot_levels, dot_values = dots["level"].tolist(), dots["value"].tolist()
+    present = set(dot_levels)
     names = {code: level_label(code) for code in present}
-    dots = dots.assign(row=dots["level"].map(labels), level_label=dots["level"].map(names), offset=_offsets(dots))
+    dot_names = [names[code] for code in dot_levels]
     # What a screen reader says of a dot and a median (Vega-Lite's `description`), in words:
     # one text per cluster, its pattern looked up once.
     name = figure_label(figure.key)
     described = t("levels.dot_description")
-    dots["description"] = [described.format(cluster=cluster, level=level, figure=name, value=value_text(value, figure.unit))
-                           for cluster, level, value in zip(dots["cluster"].tolist(), dots["level_label"].tolist(),
-                                                            dots["value"].tolist())]
+    dots = dots.assign(row=[labels.get(code) for code in dot_levels], level_label=dot_names,
+                       offset=_offsets(dot_levels, dot_values),
+                       description=[described.format(cluster=cluster, level=level, figure=name,
+                                                     value=value_text(value, figure.unit))
+                                    for cluster, level, value in zip(dots["cluster"].tolist(), dot_names, dot_values)])
     medians = levels[levels["median"].notna()]
-    medians = medians.assign(row=medians["level"].map(labels), level_label=medians["level"].map(level_label),
-                             text=[value_text(v, figure.unit) for v in medians["median"]])
-    medians["label"] = [t("levels.median_label", value=text) for text in medians["text"]]
-    medians["description"] = [t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
-                              for level, text, n in zip(medians["level_label"], medians["text"], medians["n"])]
+    median_levels = [level_label(code) for code in medians["level"].tolist()]
+    texts = [value_text(value, figure.unit) for value in medians["median"].tolist()]
+    medians = medians.assign(
+        row=[labels[code] for code in medians["level"].tolist()], level_label=median_levels, text=texts,
+        label=[t("levels.median_label", value=text) for text in texts],
+        description=[t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
+                     for level, text, n in zip(median_levels, texts, medians["n"].tolist())])
     too_few = levels[levels["median"].isna()]
-    too_few = too_few.assign(row=too_few["level"].map(labels), zero=0.0,
+    too_few = too_few.assign(row=[labels[code] for code in too_few["level"].tolist()], zero=0.0,
                              label=[t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
-                                    for n in too_few["n"]])
+                                    for n in too_few["n"].tolist()])
 
     value_format = _axis_format(figure.unit)
     y = {"field": "row", "type": "nominal", "title": None, "sort": order,
