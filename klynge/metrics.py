@@ -5,6 +5,7 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 
 from __future__ import annotations
 
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -170,15 +171,25 @@ def level_changes(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     higher one: "outside the programme" is no level to move up from or to). Moves up first,
     then by cluster (name, then id). `reports` has `cluster_id`, `report_year` and `level` for both years."""
     rank = {code: index for index, code in enumerate(LEVEL_CODES)}
-    named = ["cluster"] if "cluster" in reports else []
-    before = reports.loc[reports["report_year"] == year - 1].set_index("cluster_id")["level"].rename("from")
-    after = reports.loc[reports["report_year"] == year].set_index("cluster_id")[[*named, "level"]].rename(columns={"level": "to"})
-    both = after.join(before, how="inner")
-    both = both[both["to"] != both["from"]]
-    both["up"] = [then in rank and now in rank and rank[now] > rank[then] for then, now in zip(both["from"], both["to"])]
-    both = both[[*named, "from", "to", "up"]].reset_index()
-    ordered = both.sort_values(["up", *named, "cluster_id"], ascending=[False, *(True for _ in named), True], kind="stable")
-    return ordered.set_index("cluster_id")
+    named = "cluster" in reports
+    # Paired as lists, not by joining frames: the overview asks for this on every filter
+    # change, and pandas' steps cost more than the few clusters that changed level.
+    ids, years, levels = (reports[column].tolist() for column in ("cluster_id", "report_year", "level"))
+    names = reports["cluster"].tolist() if named else [None] * len(ids)
+    before: dict = {}
+    for cluster_id, report_year, level in zip(ids, years, levels):
+        if report_year == year - 1:
+            before.setdefault(cluster_id, []).append(level)
+    rows = [(cluster_id, name, then, now, then in rank and now in rank and rank[now] > rank[then])
+            for cluster_id, report_year, name, now in zip(ids, years, names, levels) if report_year == year
+            for then in before.get(cluster_id, ()) if then != now]
+    # Moves up first, then by name and id (a stable sort).
+    rows.sort(key=lambda row: (not row[4], *((row[1],) if named else ()), row[0]))
+    columns = {"cluster": (1, reports["cluster"].dtype)} if named else {}
+    columns |= {"from": (2, reports["level"].dtype), "to": (3, reports["level"].dtype), "up": (4, bool)}
+    index = pd.Index([row[0] for row in rows], dtype=reports["cluster_id"].dtype, name="cluster_id")
+    return pd.DataFrame({name: pd.Series([row[place] for row in rows], dtype=dtype, index=index)
+                         for name, (place, dtype) in columns.items()}, index=index)
 
 
 def level_moves(reports: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -186,10 +197,10 @@ def level_moves(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     `year` (`level_changes`): `moved_up`, those that reported at the level in `year - 1` and at
     a higher level in `year` (they leave the level by a promotion, not a loss); `moved_in`,
     those that report at the level in `year` and reported at a lower level in `year - 1`."""
-    promoted = level_changes(reports, year).query("up")
-    moved_up, moved_in = promoted["from"].value_counts(), promoted["to"].value_counts()
-    return pd.DataFrame({"moved_up": [int(moved_up.get(code, 0)) for code in LEVEL_CODES],
-                         "moved_in": [int(moved_in.get(code, 0)) for code in LEVEL_CODES]},
+    changes = level_changes(reports, year)
+    promoted = [(then, now) for then, now, up in zip(changes["from"], changes["to"], changes["up"]) if up]
+    moved_up, moved_in = Counter(then for then, _ in promoted), Counter(now for _, now in promoted)
+    return pd.DataFrame({"moved_up": [moved_up[code] for code in LEVEL_CODES], "moved_in": [moved_in[code] for code in LEVEL_CODES]},
                         index=pd.Index(LEVEL_CODES, name="level"))
 
 

@@ -282,6 +282,23 @@ def test_level_moves_count_only_promotions_between_programme_levels():
     assert [(cid, *row) for cid, row in zip(changes.index, changes.values.tolist())] == [
         ("c1", "arena", "arena_pro", True), ("c2", "tidligfase", "moden", True), ("c7", "arena", "arena_pro", True),
         ("c3", "arena_pro", "arena", False), ("c4", "utenfor", "arena", False), ("c6", "arena", "utenfor", False)]
+    # No change at all: the same columns, `up` still a yes/no column, indexed by cluster.
+    none = metrics.level_changes(reports, 2030)
+    assert none.empty and list(none.columns) == ["from", "to", "up"]
+    assert none["up"].dtype == bool and none.index.name == "cluster_id"
+
+
+def test_level_changes_name_the_clusters_and_order_them_by_name_then_id():
+    """With names: moves up first, then by name, then by id (two clusters share a name)."""
+    rows = [(3, "Beta", 2023, "arena"), (3, "Beta", 2024, "arena_pro"), (1, "Alfa", 2023, "arena"), (1, "Alfa", 2024, "moden"),
+            (7, "Alfa", 2023, "moden"), (7, "Alfa", 2024, "arena"), (2, "Alfa", 2023, "arena_pro"), (2, "Alfa", 2024, "arena"),
+            (5, "Gamma", 2023, "arena"), (5, "Gamma", 2024, "arena")]
+    reports = pd.DataFrame(rows, columns=["cluster_id", "cluster", "report_year", "level"])
+    changes = metrics.level_changes(reports, 2024)
+    assert list(changes.columns) == ["cluster", "from", "to", "up"]
+    assert changes.reset_index().values.tolist() == [
+        [1, "Alfa", "arena", "moden", True], [3, "Beta", "arena", "arena_pro", True],
+        [2, "Alfa", "arena_pro", "arena", False], [7, "Alfa", "moden", "arena", False]]
 
 
 def test_group_comparison_by_hand_with_gaps_an_odd_and_an_even_group_and_a_ratio():
