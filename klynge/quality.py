@@ -87,22 +87,24 @@ def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.Dat
     `queries.register_by_report` gives it; clusters with no register are left out)."""
     if reports.empty or register.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    rows = []
-    by_key = reports.set_index(["cluster_id", "report_year"])
-    counted = register.set_index(["cluster_id", "report_year"])
-    keys = counted.index.intersection(by_key.index).sort_values()
     codes = [member_type.code for member_type in MEMBER_TYPES]
     fields = [member_type.report_field for member_type in MEMBER_TYPES]
-    # Every report is compared at once; only those that differ are looked at one by one.
-    in_register = counted.loc[keys, fields].astype("int64").to_numpy()
-    in_report = by_key.loc[keys, fields].astype("int64").to_numpy()
-    differs = in_register != in_report
-    for position in differs.any(axis=1).nonzero()[0]:
-        key, report = keys[position], by_key.loc[keys[position]]
-        differences = [[code, int(in_report[position, i]), int(in_register[position, i])]
-                       for i, code in enumerate(codes) if differs[position, i]]
-        text = ", ".join(f"{code} {reported} (register {registered})" for code, reported, registered in differences)
-        rows.append(("register_mismatch", key[0], report["cluster"], key[1], report["level"], "members_total",
+
+    def by_key(frame: pd.DataFrame, columns: list[str]) -> dict:
+        """(cluster_id, report_year) -> the row's `columns` (the few reports that differ, as lists)."""
+        keys = zip(frame["cluster_id"].tolist(), frame["report_year"].tolist())
+        return dict(zip(keys, zip(*(frame[column].tolist() for column in columns))))
+
+    reported, registered = by_key(reports, [*fields, "cluster", "level"]), by_key(register, fields)
+    rows = []
+    for key in sorted(reported.keys() & registered.keys()):
+        counts = [(code, int(reported[key][i]), int(registered[key][i])) for i, code in enumerate(codes)]
+        differences = [[code, in_report, in_register] for code, in_report, in_register in counts if in_report != in_register]
+        if not differences:
+            continue
+        cluster, level = reported[key][len(fields):]
+        text = ", ".join(f"{code} {in_report} (register {in_register})" for code, in_report, in_register in differences)
+        rows.append(("register_mismatch", key[0], cluster, key[1], level, "members_total",
                      "members by type differ from the register: " + text, "register_mismatch",
                      {"differences": differences}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
