@@ -344,3 +344,31 @@ def test_group_comparison_of_no_reports_of_no_values_and_of_a_single_value():
     # A ratio where one of a group's denominators is not set has no figure, even beside set ones.
     ratio = pd.DataFrame({"level": ["arena"] * 3, "value": [1.0] * 3, "above": [1.0, 2.0, 3.0], "below": [1.0, None, 2.0]})
     assert math.isnan(metrics.group_comparison(ratio, "value", "level", ("above", "below"))["total"].iloc[0])
+
+
+def test_counts_summed_from_whole_numbers_stay_whole_numbers():
+    """Projects and collaborations are sums of counts: integers when the reports' counts are
+    (a table or chart shows "3", never "3.0"), floats only where a figure can be missing."""
+    derived = metrics.with_derived(frame(report(**PROJECTS, members_total=10)), DEFAULT_RULES)
+    for name in ("prog_projects", "other_projects", "projects_total", "competence_projects", "projects_asked",
+                 "with_international_partners", "cluster_collaborations"):
+        assert derived[name].dtype == "int64", name
+    assert derived.loc[10, "projects_total"] == 4095 and derived.loc[10, "projects_asked"] == 4095 - 2048
+    with_gap = metrics.with_derived(frame(report(**PROJECTS), report(prog_intl_fairs=None)), DEFAULT_RULES)
+    assert with_gap["prog_projects"].dtype == "float64" and math.isnan(with_gap.loc[11, "prog_projects"])
+
+
+def test_level_comparison_of_nothing_and_of_two_years():
+    empty = metrics.level_comparison(pd.DataFrame(columns=["level", "report_year", "value"]), "value")
+    assert empty.empty and list(empty.columns) == ["level", "clusters", "n", "median", "total"]
+    two_years = pd.DataFrame({"level": ["arena", "arena"], "report_year": [2023, 2024], "value": [1, 2]})
+    with pytest.raises(ValueError, match="compares the reports of one year"):
+        metrics.level_comparison(two_years, "value")
+
+
+def test_levels_the_programme_does_not_know_come_after_its_own_in_the_order_of_their_codes():
+    reports = pd.DataFrame({"level": ["zz", "arena", "aa", "tidligfase", "zz"], "report_year": 2024,
+                            "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    comparison = metrics.level_comparison(reports, "value")
+    assert comparison["level"].tolist() == ["tidligfase", "arena", "aa", "zz", metrics.WHOLE_PROGRAMME]
+    assert comparison["clusters"].tolist() == [1, 1, 1, 2, 5] and comparison["total"].tolist() == [4.0, 2.0, 3.0, 6.0, 15.0]
