@@ -117,10 +117,19 @@ def _lines_data(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     Klyngeprofil and Sammenlign have a few dozen rows each, which cost more in pandas' steps
     than in their values."""
     years = frame["report_year"].tolist()
-    kept = [not gap for gap in frame["value"].isna().tolist()]
-    columns = {"report_year": years, "label": labels, "value": frame["value"].tolist(), "n": frame["n"].tolist()}
-    data = pd.DataFrame({name: [value for value, keep in zip(values, kept) if keep] for name, values in columns.items()})
-    return with_year_gaps(data, "label", span=(int(min(years)), int(max(years))))
+    span = range(int(min(years)), int(max(years)) + 1)
+    rows = [(year, label, value, n) for year, label, value, n, gap
+            in zip(years, labels, frame["value"].tolist(), frame["n"].tolist(), frame["value"].isna().tolist()) if not gap]
+    at = {(label, year): row for row, (year, label, _, _) in enumerate(rows)}
+    if not rows or len(at) < len(rows):  # nothing to draw, or a line with two values in a year
+        data = pd.DataFrame(rows, columns=["report_year", "label", "value", "n"])
+        return with_year_gaps(data, "label", span=(span.start, span.stop - 1))
+    # Every year of the span in every line, in the order the lines come, as `with_year_gaps`
+    # makes it (a year without a value: empty value and n).
+    grid = [(label, year) for label in dict.fromkeys(row[1] for row in rows) for year in span]
+    taken = [rows[at[key]] if key in at else None for key in grid]
+    return pd.DataFrame({"report_year": [year for _, year in grid], "label": [label for label, _ in grid],
+                         "value": [row[2] if row else None for row in taken], "n": [row[3] if row else None for row in taken]})
 
 
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> dict:
