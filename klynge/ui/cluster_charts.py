@@ -25,7 +25,7 @@ from klynge.ui.charts import (
     chart_config,
     legend_height,
     level_label_order,
-    with_year_gaps,
+    year_rows,
 )
 from klynge.ui import drill
 from klynge.ui.texts import figure_label, level_label, t
@@ -117,19 +117,10 @@ def _lines_data(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     Klyngeprofil and Sammenlign have a few dozen rows each, which cost more in pandas' steps
     than in their values."""
     years = frame["report_year"].tolist()
-    span = range(int(min(years)), int(max(years)) + 1)
-    rows = [(year, label, value, n) for year, label, value, n, gap
-            in zip(years, labels, frame["value"].tolist(), frame["n"].tolist(), frame["value"].isna().tolist()) if not gap]
-    at = {(label, year): row for row, (year, label, _, _) in enumerate(rows)}
-    if not rows or len(at) < len(rows):  # nothing to draw, or a line with two values in a year
-        data = pd.DataFrame(rows, columns=["report_year", "label", "value", "n"])
-        return with_year_gaps(data, "label", span=(span.start, span.stop - 1))
-    # Every year of the span in every line, in the order the lines come, as `with_year_gaps`
-    # makes it (a year without a value: empty value and n).
-    grid = [(label, year) for label in dict.fromkeys(row[1] for row in rows) for year in span]
-    taken = [rows[at[key]] if key in at else None for key in grid]
-    return pd.DataFrame({"report_year": [year for _, year in grid], "label": [label for label, _ in grid],
-                         "value": [row[2] if row else None for row in taken], "n": [row[3] if row else None for row in taken]})
+    kept = [row for row, gap in enumerate(frame["value"].isna().tolist()) if not gap]
+    columns = {"report_year": years, "label": labels, "value": frame["value"].tolist(), "n": frame["n"].tolist()}
+    return year_rows({name: [values[row] for row in kept] for name, values in columns.items()}, "label",
+                     span=(int(min(years)), int(max(years))))
 
 
 def cluster_vs_median(frame: pd.DataFrame, title: str, unit: str = "count") -> dict:
@@ -239,13 +230,17 @@ def goal_panels(summary: pd.DataFrame, indicators: Sequence[str], units: dict[st
               "legend": {"values": legend_values, "rowPadding": 2, "symbolSize": 60, "labelFontSize": 11}}
     shape = {"field": "few", "type": "nominal", "legend": None, "scale": {"domain": ["ok", "few"], "range": ["circle", RING]}}
     panels, datasets = [], {}
+    years, levels, clusters = (summary[column].tolist() for column in ("report_year", "level", "clusters"))
     for position, key in enumerate(indicators):
         unit = units[key]
-        data = summary[["report_year", "level", "clusters", key]].rename(columns={key: "value"})
-        data = data[data["value"].notna()]
-        data = data.assign(level_label=data["level"].map(names), few=["few" if n < MIN_PEERS else "ok" for n in data["clusters"]])
+        values = summary[key].tolist()
+        kept = [row for row, gap in enumerate(summary[key].isna().tolist()) if not gap]
         name = f"panel_{position}"
-        datasets[name] = with_year_gaps(data, "level_label", span=span)
+        datasets[name] = year_rows({
+            "report_year": [years[row] for row in kept], "level": [levels[row] for row in kept],
+            "clusters": [clusters[row] for row in kept], "value": [values[row] for row in kept],
+            "level_label": [names[levels[row]] for row in kept],
+            "few": ["few" if clusters[row] < MIN_PEERS else "ok" for row in kept]}, "level_label", span=span)
         y = {"field": "value", "type": "quantitative", "title": None,
              "axis": {"format": _axis_format(unit), **({"tickMinStep": 1} if unit == "count" else {}), "tickCount": 3}}
         if unit == "percent":
