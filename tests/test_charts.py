@@ -338,3 +338,18 @@ def test_median_labels_ending_in_one_year_at_one_value_keep_the_order_of_the_dat
     # span 1.2 x 5 - 0 = 6, so a gap of 6 x 13 / 160 = 0.4875: M1 is pushed above M2.
     assert ends["label_y"].tolist() == pytest.approx([1.0, 5.0, 5.4875])
     assert _median_ends(data, ["M9"]).empty
+
+
+def test_year_rows_from_lists_give_what_year_gaps_give():
+    columns = {"label": ["A", "B", "A"], "report_year": [2023, 2022, 2021], "value": [3.0, 2.0, 1.0], "n": [5, 4, 3]}
+    made = charts.year_rows(columns, "label", (2021, 2023))
+    assert list(zip(made["label"], made["report_year"], made["value"].fillna(-1), made["n"].fillna(-1))) == [
+        ("A", 2021, 1.0, 3), ("A", 2022, -1, -1), ("A", 2023, 3.0, 5), ("B", 2021, -1, -1), ("B", 2022, 2.0, 4),
+        ("B", 2023, -1, -1)]
+    pd.testing.assert_frame_equal(made, charts.with_year_gaps(pd.DataFrame(columns), "label", span=(2021, 2023)))
+    # Every year present: the counts stay whole numbers, as in the frame they came from.
+    whole = charts.year_rows({"label": ["A", "A"], "report_year": [2021, 2022], "n": [1, 2]}, "label", (2021, 2022))
+    assert whole["n"].dtype == "int64" and whole["n"].tolist() == [1, 2]
+    # Two rows of a series in one year are both kept, as by with_year_gaps.
+    twice = charts.year_rows({"label": ["A", "A"], "report_year": [2021, 2021], "n": [1, 2]}, "label", (2021, 2022))
+    assert twice["n"].fillna(-1).tolist() == [1, 2, -1]
