@@ -10,55 +10,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from klynge.metrics import fields_for
+
+# Indicators counted from the reports, not computed from a field.
+COUNTED: tuple[str, ...] = ("clusters",)
+
 
 @dataclass(frozen=True)
 class Indicator:
     key: str
     unit: str  # count, mnok, percent, ratio
-    # The canonical report fields it is computed from (empty: counted from the reports, or
-    # from the programme's funding rules).
-    sources: tuple[str, ...]
 
-
-def _i(key: str, unit: str, *sources: str) -> Indicator:
-    return Indicator(key, unit, sources)
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The canonical report fields it is computed from, as its formula reads them
+        (`metrics.fields_for`); empty for one counted from the reports, or set by the
+        programme's funding rules alone."""
+        return () if self.key in COUNTED else fields_for((self.key,))
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    _i("clusters", "count"),
-    _i("members_total", "count", "members_total"),
-    _i("partners_total", "count", "partners_total"),
-    _i("members_rnd", "count", "members_rnd"),
-    _i("members_innovation_company", "count", "members_innovation_company"),
-    _i("activities_organised", "count", "activities_organised"),
-    _i("activities_unique_participants", "count", "activities_unique_participants"),
-    _i("participants_per_activity", "ratio", "activities_unique_participants", "activities_organised"),
-    _i("funding_national_mnok", "mnok", "funding_national_mnok"),
-    _i("funding_eu_mnok", "mnok", "funding_eu_mnok"),
-    _i("funding_triggered_mnok", "mnok", "funding_national_mnok", "funding_eu_mnok"),
-    _i("programme_money_mnok", "mnok"),
-    _i("leverage", "ratio", "funding_national_mnok", "funding_eu_mnok"),
-    _i("international_activities_new", "count", "international_activities_new"),
-    _i("intl_projects", "count", "prog_intl_fairs", "prog_intl_training", "prog_intl_market_positions", "other_intl_projects"),
-    _i("with_international_partners", "count", "prog_with_international_partners", "other_with_international_partners"),
-    _i("international_partner_share", "percent", "prog_with_international_partners", "other_with_international_partners"),
-    _i("cluster_collaborations", "count", "prog_new_cluster_collaborations", "other_new_cluster_collaborations"),
-    _i("international_cluster_collaborations", "count", "prog_new_cluster_collaborations_international",
-       "other_new_cluster_collaborations_international"),
-    _i("competence_projects", "count", "prog_competence_training", "prog_competence_education", "other_competence_projects"),
-    _i("innovation_projects", "count", "prog_innovation_collaboration", "prog_innovation_prestudy",
-       "prog_innovation_investment", "other_innovation_projects"),
-    _i("projects_total", "count", "prog_competence_training", "prog_competence_education", "prog_intl_fairs",
-       "prog_intl_training", "prog_intl_market_positions", "prog_innovation_collaboration", "prog_innovation_prestudy",
-       "prog_innovation_investment", "other_competence_projects", "other_intl_projects", "other_innovation_projects",
-       "custom_type_projects"),
-    _i("projects_per_10_members", "ratio", "members_total"),
-    _i("projects_with_rnd", "count", "prog_with_rnd", "other_with_rnd"),
-    _i("rnd_share", "percent", "prog_with_rnd", "other_with_rnd"),
-    _i("new_startups_assisted", "count", "new_startups_assisted"),
-    _i("new_jobs", "count", "new_jobs"),
-    _i("steering_women_share", "percent", "steering_women", "steering_members"),
-    _i("mgmt_women_share", "percent", "mgmt_paid_women", "mgmt_paid_persons"),
+    Indicator("clusters", "count"),
+    Indicator("members_total", "count"),
+    Indicator("partners_total", "count"),
+    Indicator("members_rnd", "count"),
+    Indicator("members_innovation_company", "count"),
+    Indicator("activities_organised", "count"),
+    Indicator("activities_unique_participants", "count"),
+    Indicator("participants_per_activity", "ratio"),
+    Indicator("funding_national_mnok", "mnok"),
+    Indicator("funding_eu_mnok", "mnok"),
+    Indicator("funding_triggered_mnok", "mnok"),
+    Indicator("programme_money_mnok", "mnok"),
+    Indicator("leverage", "ratio"),
+    Indicator("international_activities_new", "count"),
+    Indicator("intl_projects", "count"),
+    Indicator("with_international_partners", "count"),
+    Indicator("international_partner_share", "percent"),
+    Indicator("cluster_collaborations", "count"),
+    Indicator("international_cluster_collaborations", "count"),
+    Indicator("competence_projects", "count"),
+    Indicator("innovation_projects", "count"),
+    Indicator("projects_total", "count"),
+    Indicator("projects_per_10_members", "ratio"),
+    Indicator("projects_with_rnd", "count"),
+    Indicator("rnd_share", "percent"),
+    Indicator("new_startups_assisted", "count"),
+    Indicator("new_jobs", "count"),
+    Indicator("steering_women_share", "percent"),
+    Indicator("mgmt_women_share", "percent"),
 )
 INDICATOR_BY_KEY: dict[str, Indicator] = {indicator.key: indicator for indicator in INDICATORS}
 

@@ -6,6 +6,7 @@ Nothing here touches the database or Streamlit; each function promises a tidy fr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,59 +52,106 @@ def _values(frame: pd.DataFrame, name: str) -> np.ndarray:
     return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.to_numpy(dtype=float, na_value=np.nan)
 
 
-# What `participants_per_activity` reads.
-ACTIVITY_FIELDS: tuple[str, ...] = ("activities_organised", "activities_unique_participants")
+# A derived figure's definition: what it reads, and its formula over those (a dict of arrays;
+# None for programme money, which the rules give).
+Formula = tuple[tuple[str, ...], Callable[[dict], np.ndarray] | None]
 
 
-def participants_per_activity(frame: pd.DataFrame) -> np.ndarray:
-    """Unique participants per activity organised (of `ACTIVITY_FIELDS`)."""
-    return _divide(frame["activities_unique_participants"], frame["activities_organised"])
+def _sum(*names: str) -> Formula:
+    """The sum of `names`."""
+    return names, lambda v: sum(v[name] for name in names)
 
 
-# What `women_shares` reads.
-GENDER_FIELDS: tuple[str, ...] = ("steering_members", "steering_women", "mgmt_paid_persons", "mgmt_paid_women")
+def _ratio(numerator: str, denominator: str) -> Formula:
+    """numerator / denominator, missing where the denominator is 0."""
+    return (numerator, denominator), lambda v: _divide(v[numerator], v[denominator])
 
 
-def women_shares(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Women's shares of the steering group and of the paid management (of `GENDER_FIELDS`)."""
-    return {"steering_women_share": _divide(frame["steering_women"], frame["steering_members"]),
-            "mgmt_women_share": _divide(frame["mgmt_paid_women"], frame["mgmt_paid_persons"])}
+_PROG_FIELDS = tuple(name for names in PROG_CATEGORIES.values() for name in names)
+_OTHER_FIELDS = tuple(name for names in OTHER_CATEGORIES.values() for name in names)
+_CATEGORY_FIELDS = {category: PROG_CATEGORIES[category] + OTHER_CATEGORIES[category]
+                    for category in ("competence", "internationalisation", "innovation")}
 
-
-def with_derived(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Adds the derived figures to a frame of reports or of per-level sums: triggered money,
-    participants per activity, women's shares, project totals and shares, programme money
-    and leverage (from `rules`, the programme's rules in force in each row's year).
-    (Made as numpy arrays and added in one step: a pandas step per figure costs more than
-    the sums.)"""
-    def column(name: str) -> np.ndarray:
-        return _values(frame, name)
-
-    new: dict[str, np.ndarray] = {}
-    new["funding_triggered_mnok"] = np.round(column("funding_national_mnok").astype(float)
-                                             + column("funding_eu_mnok").astype(float), 3)
-    new["participants_per_activity"] = participants_per_activity(frame)
-    new.update(women_shares(frame))
-    new["prog_projects"] = sum(column(name) for names in PROG_CATEGORIES.values() for name in names)
-    new["other_projects"] = sum(column(name) for names in OTHER_CATEGORIES.values() for name in names)
-    new["projects_total"] = new["prog_projects"] + new["other_projects"]
-    new["projects_per_10_members"] = _divide(10 * new["projects_total"], column("members_total"))
-    for category in ("competence", "internationalisation", "innovation"):
-        names = PROG_CATEGORIES[category] + OTHER_CATEGORIES[category]
-        new[f"{category}_projects"] = sum(column(name) for name in names)
-    new["intl_projects"] = new["internationalisation_projects"]
-    new["with_international_partners"] = column("prog_with_international_partners") + column("other_with_international_partners")
-    new["projects_with_rnd"] = column("prog_with_rnd") + column("other_with_rnd")
+# Every derived figure: what it reads (report fields, or derived figures above it) and its
+# formula over those, as numpy arrays. One definition per figure: `fields_for` tells a page
+# which report fields to read for the figures it shows, and `with_derived` makes them.
+# Programme money reads no field but each row's level, year, and years in its level (a
+# report) or clusters funded (per-level sums), under the programme's rules (`programme_money`).
+DERIVED: dict[str, Formula] = {
+    "funding_triggered_mnok": (("funding_national_mnok", "funding_eu_mnok"), lambda v: np.round(
+        v["funding_national_mnok"].astype(float) + v["funding_eu_mnok"].astype(float), 3)),
+    "participants_per_activity": _ratio("activities_unique_participants", "activities_organised"),
+    "steering_women_share": _ratio("steering_women", "steering_members"),
+    "mgmt_women_share": _ratio("mgmt_paid_women", "mgmt_paid_persons"),
+    "prog_projects": _sum(*_PROG_FIELDS),
+    "other_projects": _sum(*_OTHER_FIELDS),
+    "projects_total": _sum("prog_projects", "other_projects"),
+    "projects_per_10_members": (("projects_total", "members_total"),
+                                lambda v: _divide(10 * v["projects_total"], v["members_total"])),
+    **{f"{category}_projects": _sum(*names) for category, names in _CATEGORY_FIELDS.items()},
+    "intl_projects": (("internationalisation_projects",), lambda v: v["internationalisation_projects"]),
+    "with_international_partners": _sum("prog_with_international_partners", "other_with_international_partners"),
+    "projects_with_rnd": _sum("prog_with_rnd", "other_with_rnd"),
     # The report asks about R&D and international partners for every category of project
     # but the custom ones ("Egendefinert"): those are not in the denominator.
-    new["projects_asked"] = new["projects_total"] - column("custom_type_projects")
-    new["rnd_share"] = _divide(new["projects_with_rnd"], new["projects_asked"])
-    new["international_partner_share"] = _divide(new["with_international_partners"], new["projects_asked"])
-    new["cluster_collaborations"] = column("prog_new_cluster_collaborations") + column("other_new_cluster_collaborations")
-    new["international_cluster_collaborations"] = (column("prog_new_cluster_collaborations_international")
-                                                   + column("other_new_cluster_collaborations_international"))
-    new["programme_money_mnok"] = programme_money(frame, rules).to_numpy()
-    new["leverage"] = _divide(new["funding_triggered_mnok"], new["programme_money_mnok"])
+    "projects_asked": (("projects_total", "custom_type_projects"), lambda v: v["projects_total"] - v["custom_type_projects"]),
+    "rnd_share": _ratio("projects_with_rnd", "projects_asked"),
+    "international_partner_share": _ratio("with_international_partners", "projects_asked"),
+    "cluster_collaborations": _sum("prog_new_cluster_collaborations", "other_new_cluster_collaborations"),
+    "international_cluster_collaborations": _sum("prog_new_cluster_collaborations_international",
+                                                 "other_new_cluster_collaborations_international"),
+    "programme_money_mnok": ((), None),
+    "leverage": _ratio("funding_triggered_mnok", "programme_money_mnok"),
+}
+
+
+def derived_for(figures) -> list[str]:
+    """`figures` and the derived figures they read, in `DERIVED`'s order (each after what it reads)."""
+    wanted: set[str] = set()
+    stack = [figure for figure in figures if figure in DERIVED]
+    while stack:
+        figure = stack.pop()
+        if figure not in wanted:
+            wanted.add(figure)
+            stack.extend(name for name in DERIVED[figure][0] if name in DERIVED)
+    return [figure for figure in DERIVED if figure in wanted]
+
+
+def fields_for(figures) -> tuple[str, ...]:
+    """The report fields to read for `figures` (report fields and derived figures), each once:
+    a report field stands for itself, a derived figure for the fields its formula reads,
+    in the order it reads them (a ratio's numerator before its denominator)."""
+    fields: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in DERIVED:
+            for read in DERIVED[name][0]:
+                visit(read)
+        else:
+            fields.append(name)
+
+    for figure in figures:
+        visit(figure)
+    return tuple(dict.fromkeys(fields))
+
+
+def with_derived(frame: pd.DataFrame, rules: Rules | None, figures=None) -> pd.DataFrame:
+    """Adds the derived figures (`DERIVED`) to a frame of reports or of per-level sums:
+    triggered money, participants per activity, women's shares, project totals and shares,
+    programme money and leverage (from `rules`, the programme's rules in force in each row's
+    year; None will do for figures that do not read programme money). With `figures`, only
+    those and what they read: the frame needs only `fields_for(figures)`.
+    (Made as numpy arrays and added in one step: a pandas step per figure costs more than
+    the sums.)"""
+    values: dict[str, np.ndarray] = {}
+    new: dict[str, np.ndarray] = {}
+    for figure in derived_for(DERIVED if figures is None else figures):
+        reads, formula = DERIVED[figure]
+        for name in reads:
+            if name not in values:
+                values[name] = new[name] if name in new else _values(frame, name)
+        new[figure] = programme_money(frame, rules).to_numpy() if formula is None else formula(values)
+        values[figure] = new[figure]
     return pd.concat([frame.drop(columns=[name for name in new if name in frame]), pd.DataFrame(new, index=frame.index)], axis=1)
 
 

@@ -34,12 +34,21 @@ def level_figures(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return metrics.with_derived(summary, rules)
 
 
-def reports_with_derived(bind: Engine | Connection, flt: Filter = Filter()) -> pd.DataFrame:
+def reports_with_derived(bind: Engine | Connection, flt: Filter = Filter(),
+                         figures: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The reports the filter selects with every figure that is summed per level, and their
     derived figures under the rules the database holds (`metrics.with_derived`): the rows
-    behind a level's sums and its medians."""
-    reports = queries.reports(bind, flt, columns=queries.SUMMED_FIELDS)
-    return metrics.with_derived(reports, queries.rules(bind)) if not reports.empty else reports
+    behind a level's sums and its medians. With `figures` (report fields and derived figures),
+    only those and the report fields they read (`metrics.fields_for`): far less to read for
+    many reports."""
+    columns = queries.SUMMED_FIELDS if figures is None else metrics.fields_for(figures)
+    reports = queries.reports(bind, flt, columns=columns)
+    if reports.empty:
+        return reports
+    # The rules are read only for programme money (and the leverage, which reads it).
+    derived = metrics.derived_for(metrics.DERIVED if figures is None else figures)
+    rules = queries.rules(bind) if "programme_money_mnok" in derived else None
+    return metrics.with_derived(reports, rules, figures)
 
 
 def records(figures: pd.DataFrame) -> list[dict]:

@@ -3,7 +3,6 @@ over the years, participants per activity, and the clusters ranked."""
 
 import streamlit as st
 
-from klynge import metrics
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
@@ -13,7 +12,9 @@ from klynge.ui.texts import figure_label, level_label, t
 
 flt, options = start("page.activities")
 year = require_year(flt, options)
-reports = data.reports(flt.with_(years=(year, year)), columns=metrics.ACTIVITY_FIELDS)  # only what it shows
+# Only what it shows: at 5,000 clusters, reading every figure would cost more than the page.
+FIGURES = ("activities_organised", "activities_unique_participants", "participants_per_activity")
+reports = data.reports_with_derived(flt.with_(years=(year, year)), FIGURES)
 
 # The page opens on what it is about, level by level; its other sections are tabs, drawn only
 # when open (a filter change redraws the open one).
@@ -38,15 +39,14 @@ if sections["ranking"].open:
     with sections["ranking"]:
         st.subheader(t("activities.ranking", year=year), help=components.see_glossary())
         reports = require_rows(reports)
-        ranked_by = ("activities_organised", "activities_unique_participants", "participants_per_activity")
+        ranked_by = FIGURES
         choice = st.segmented_control(t("activities.rank_by"), ranked_by, default=ranked_by[0], format_func=figure_label,
                                       key="rangering", bind="query-params") or ranked_by[0]
-        per_cluster = reports.assign(participants_per_activity=metrics.participants_per_activity(reports))
-        top = per_cluster.nlargest(charts.MAX_CLUSTER_BARS, choice)
-        if len(per_cluster) > len(top):
-            st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(per_cluster))))
+        top = reports.nlargest(charts.MAX_CLUSTER_BARS, choice)
+        if len(reports) > len(top):
+            st.caption(t("chart.largest", shown=fmt.integer(len(top)), total=fmt.integer(len(reports))))
         draw(charts.cluster_ranking, top, choice, figure_label(choice), "ratio" if choice == ranked_by[2] else "count")
-        listing = per_cluster.sort_values(choice, ascending=False).assign(level=per_cluster["level"].map(level_label))[
+        listing = reports.sort_values(choice, ascending=False).assign(level=reports["level"].map(level_label))[
             ["cluster", "level", *ranked_by]]
         components.table(
             components.with_profile_links(listing), t("activities.file", year=year),

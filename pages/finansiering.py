@@ -5,7 +5,6 @@ it and the leverage, and the projects by category and financing."""
 import streamlit as st
 
 from klynge import metrics
-from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
@@ -28,14 +27,17 @@ def unset_source(rules, level: str, year: int) -> str:
 flt, options = start("page.funding")
 year = require_year(flt, options)
 rules = data.rules()
-reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
-per_cluster = metrics.with_derived(reports, rules) if not reports.empty else reports
+year_only = flt.with_(years=(year, year))
+# The money of each cluster this year (only what the page shows: at 5,000 clusters, every
+# figure would cost more to read than the page to draw).
+MONEY = ("funding_national_mnok", "funding_eu_mnok", "funding_triggered_mnok", "programme_money_mnok", "leverage")
 
 # The page opens on what it is about, level by level; its other sections are tabs, drawn only
 # when open (a filter change redraws the open one).
 sections = components.sections("finansiering", ["levels", "years", "leverage", "projects"])
 if sections["levels"].open:
     with sections["levels"]:
+        per_cluster = data.reports_with_derived(year_only, MONEY)
         # First what a typical cluster at each level triggers, in kroner and per programme krone;
         # then the totals per level and for the programme.
         show_comparison("finansiering", per_cluster, [Figure("funding_triggered_mnok", "mnok"),
@@ -74,6 +76,7 @@ if sections["leverage"].open:
         charts.note_few_clusters(with_money, "leverage")
 
         st.markdown(f"**{t('funding.per_cluster', year=year)}**")
+        per_cluster = data.reports_with_derived(year_only, MONEY)
         if not per_cluster.empty:
             listing = per_cluster.sort_values("funding_triggered_mnok", ascending=False)
             listing = listing.assign(level=listing["level"].map(level_label))
@@ -84,6 +87,7 @@ if sections["projects"].open:
     with sections["projects"]:
         st.subheader(t("funding.projects", year=year))
         st.caption(t("funding.projects_caption"))
+        reports = data.reports(year_only, columns=metrics.fields_for(["projects_total"]))
         if not reports.empty:
             projects = metrics.project_categories(reports, ["level"])
             projects = projects.sort_values("level", key=lambda codes: codes.map(metrics.level_order), kind="stable")

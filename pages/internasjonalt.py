@@ -7,7 +7,6 @@ import streamlit as st
 
 from klynge import metrics
 from klynge.domain import LEVEL_CODES, OUTSIDE_LEVEL
-from klynge.queries import SUMMED_FIELDS
 from klynge.ui import charts, components, data
 from klynge.ui import format as fmt
 from klynge.ui.drawing import draw
@@ -40,10 +39,9 @@ sections = components.sections("internasjonalt", ["levels", "years", "descriptio
 if sections["levels"].open:
     with sections["levels"]:
         # First what a typical cluster at each level does abroad, then the totals per level and for the programme.
-        # (Internationalisation projects are derived from the project fields: all the summed ones are read.)
-        reports = data.reports(flt.with_(years=(year, year)), columns=SUMMED_FIELDS)
-        per_cluster = metrics.with_derived(reports, data.rules()) if not reports.empty else reports
-        show_comparison("internasjonalt", per_cluster, [Figure("international_activities_new"), Figure("intl_projects")], year, t("page.international"))
+        figures = [Figure("international_activities_new"), Figure("intl_projects")]
+        per_cluster = data.reports_with_derived(flt.with_(years=(year, year)), tuple(figure.key for figure in figures))
+        show_comparison("internasjonalt", per_cluster, figures, year, t("page.international"))
 
 if sections["years"].open:
     with sections["years"]:

@@ -15,8 +15,8 @@ from klynge.ui.texts import level_label, member_type_label, t
 flt, options = start("page.members")
 year = require_year(flt, options)
 # The figures this page shows, not all of them: 5,000 reports of 16 columns, not 44.
-FIELDS = (*MEMBER_COUNT_FIELDS, "members_total", "partners_total", *metrics.GENDER_FIELDS)
-reports = require_rows(data.reports(flt.with_(years=(year, year)), columns=FIELDS))
+FIGURES = (*MEMBER_COUNT_FIELDS, "members_total", "partners_total", "steering_women_share", "mgmt_women_share")
+reports = require_rows(data.reports_with_derived(flt.with_(years=(year, year)), FIGURES))
 
 # The page opens on what it is about, level by level; its other sections are tabs, drawn only
 # when open (a filter change redraws the open one).
@@ -96,8 +96,7 @@ if sections["partners_gender"].open:
             components.indicator_heading("mgmt_women_share")
             draw(charts.level_trend, summary, "mgmt_women_share", t("figure.mgmt_women_share"), "percent", beside=2, y_domain=[0, 1])
         charts.note_few_clusters(summary, "steering_women_share")
-        per_cluster = reports.assign(**metrics.women_shares(reports))
-        gender = per_cluster.assign(level=per_cluster["level"].map(level_label))[
+        gender = reports.assign(level=reports["level"].map(level_label))[
             ["cluster", "level", "partners_total", "steering_members", "steering_women", "steering_women_share",
              "mgmt_paid_persons", "mgmt_paid_women", "mgmt_women_share"]]
         components.table(

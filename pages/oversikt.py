@@ -137,7 +137,8 @@ if sections["map"].open:
         shown = st.segmented_control(t("map.figure"), list(county_map.FIGURES), default="clusters", format_func=figure_label,
                                      key="kart", bind="query-params") or "clusters"
         unit = county_map.FIGURES[shown]
-        this_year = data.reports_with_derived(flt.with_(years=(year, year)))
+        # Only the figure shown (each cluster's count and county come with every report).
+        this_year = data.reports_with_derived(flt.with_(years=(year, year)), () if shown == "clusters" else (shown,))
         if this_year.empty:
             components.empty_selection()
         else:

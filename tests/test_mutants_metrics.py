@@ -77,6 +77,59 @@ def test_every_derived_figure_of_one_report_by_hand():
     assert (got["programme_money_mnok"], got["leverage"]) == (2.0, 0.5)
 
 
+def test_the_fields_each_derived_figure_reads_by_hand():
+    """`fields_for` names the report fields behind a figure, through the derived figures it
+    reads, each once and in the order its formula reads them; a report field stands for itself."""
+    assert metrics.fields_for(["leverage"]) == ("funding_national_mnok", "funding_eu_mnok")
+    assert metrics.fields_for(["intl_projects"]) == ("prog_intl_fairs", "prog_intl_training", "prog_intl_market_positions",
+                                                     "other_intl_projects")
+    assert metrics.fields_for(["members_total", "steering_women_share"]) == (
+        "members_total", "steering_women", "steering_members")
+    # R&D projects over the projects asked: all of them (the custom ones are subtracted)
+    assert metrics.fields_for(["rnd_share"]) == ("prog_with_rnd", "other_with_rnd", *PROJECTS)
+    assert metrics.fields_for(["projects_per_10_members"]) == (*PROJECTS, "members_total")
+    assert metrics.fields_for(["participants_per_activity"]) == ("activities_unique_participants", "activities_organised")
+    assert metrics.fields_for(["programme_money_mnok"]) == ()
+    assert metrics.fields_for([]) == ()
+
+
+def test_the_glossary_names_every_field_a_figure_reads():
+    """An indicator's source fields (the glossary's) are the fields its formula reads, all of
+    them canonical: a share names its denominator's fields too."""
+    from klynge.indicators import INDICATOR_BY_KEY, INDICATORS
+    from klynge.reports.fields import FIELD_NAMES
+
+    assert all(set(indicator.sources) <= set(FIELD_NAMES) for indicator in INDICATORS)
+    assert INDICATOR_BY_KEY["international_partner_share"].sources == (
+        "prog_with_international_partners", "other_with_international_partners", *PROJECTS)
+    assert INDICATOR_BY_KEY["leverage"].sources == ("funding_national_mnok", "funding_eu_mnok")  # programme money: the rules
+    assert INDICATOR_BY_KEY["clusters"].sources == INDICATOR_BY_KEY["programme_money_mnok"].sources == ()
+    assert INDICATOR_BY_KEY["new_jobs"].sources == ("new_jobs",)
+
+
+def test_each_derived_figure_from_only_the_fields_it_reads():
+    """A frame with only `fields_for([figure])` (and the level, year and year in level) gives
+    `figure` the value the whole report gives it, and no derived figure it does not read."""
+    row = report(funding_national_mnok=3.0, funding_eu_mnok=1.0, activities_organised=4, activities_unique_participants=10,
+                 steering_members=8, steering_women=2, mgmt_paid_persons=5, mgmt_paid_women=4, members_total=20, **PROJECTS,
+                 prog_with_rnd=7, other_with_rnd=3, prog_with_international_partners=5, other_with_international_partners=2,
+                 prog_new_cluster_collaborations=6, other_new_cluster_collaborations=1,
+                 prog_new_cluster_collaborations_international=4, other_new_cluster_collaborations_international=3,
+                 years_in_level=1)
+    whole = metrics.with_derived(frame(row), DEFAULT_RULES).loc[10]
+    for figure in metrics.DERIVED:
+        narrow = frame(row)[["level", "report_year", "years_in_level", *metrics.fields_for([figure])]]
+        derived = metrics.with_derived(narrow, DEFAULT_RULES, [figure])
+        assert derived.loc[10, figure] == pytest.approx(whole[figure]), figure
+    only = metrics.with_derived(frame(row), DEFAULT_RULES, ["leverage"])
+    assert [name for name in only if name in metrics.DERIVED] == ["funding_triggered_mnok", "programme_money_mnok", "leverage"]
+    assert (only.loc[10, "funding_triggered_mnok"], only.loc[10, "leverage"]) == (4.0, 2.0)  # (3 + 1) / 2 MNOK for Arena
+    shares = metrics.with_derived(frame(row), DEFAULT_RULES, ["international_partner_share"])
+    assert [name for name in shares if name in metrics.DERIVED] == [
+        "prog_projects", "other_projects", "projects_total", "with_international_partners", "projects_asked",
+        "international_partner_share"]
+
+
 def test_shares_with_nothing_to_divide_by_are_missing_not_infinite():
     """A report with no activities, no steering group, no paid management and no projects
     asked about has missing ratios, and its leverage is missing without programme money."""
