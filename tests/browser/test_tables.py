@@ -50,11 +50,11 @@ def header_tooltip(page) -> str:
 def click_header(page, grid, label: str) -> None:
     """Click the header of the column named `label` (its help tooltip names it), scrolling the
     grid sideways to reach it: the grid draws on a canvas, so the header is found by pointing
-    at it."""
-    for left in (0, 100_000):  # as the page shows it, then scrolled to the far right
+    at it, from the right (the figures are the last columns)."""
+    for left in (100_000, 0):  # scrolled to the far right, then as the page shows it
         scroll(page, grid, left=left, top=0)
         box = grid.bounding_box()
-        inside = [x for x in range(int(box["width"]) - 10, 10, -30) if pointing_at(page, box, x) == label]
+        inside = header_span(page, box, label)
         if inside:
             # The middle of the header: its right end holds the column's menu.
             x = (min(inside) + max(inside)) / 2
@@ -65,6 +65,18 @@ def click_header(page, grid, label: str) -> None:
             page.wait_for_timeout(600)
             return
     raise AssertionError(f"no header named {label!r}")
+
+
+def header_span(page, box, label: str) -> list[int]:
+    """Where along the header (pixels from the grid's left edge, every 30) the pointer is over
+    the column `label`, pointing from the right edge leftwards and no further than its left end."""
+    inside = []
+    for x in range(int(box["width"]) - 10, 10, -30):
+        if pointing_at(page, box, x) == label:
+            inside.append(x)
+        elif inside:
+            break
+    return inside
 
 
 def pointing_at(page, box, x: float) -> str:
