@@ -273,8 +273,7 @@ def cmd_qualify(args) -> int:
 
     engine = _engine(args)
     flt = Filter(years=(args.year, args.year))
-    facts = q.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt, columns=q.REPORT_FIELDS),
-                            queries.clusters(engine, flt))
+    facts = q.cluster_facts(queries.register_counts(engine, flt, q.BESIDE_REGISTER))
     chosen = q.for_next_level(q.assess(facts, queries.rules(engine), args.year))
     rows = [{"cluster": row["cluster"], "cluster_id": int(row["cluster_id"]), "level": row["level"],
              "target_level": row["target"], "met": row["met"], "missed": row["missed"], "unknown": row["unknown"],

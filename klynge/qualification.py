@@ -135,14 +135,18 @@ def _judge(criterion: Criterion, threshold: float | None, facts: pd.DataFrame, y
     return actual, _statuses(met, missed), gap
 
 
-# What `cluster_facts` reads from the reports.
+# What `cluster_facts` reads beside the register's counts: two fields of the year's report,
+# the brand of the cluster's programme period, its ESCA label (`queries.register_counts`
+# reads them with the counts, as `extra`).
 REPORT_FIELDS: tuple[str, ...] = ("partners_total", "activities_organised")
+BESIDE_REGISTER: tuple[str, ...] = (*REPORT_FIELDS, "brand", "esca_label", "esca_year")
 
 
-def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
-    """One row per cluster with what the criteria look at, for one year: from the register
-    (`register_counts`), that year's reports and the clusters' master data. A cluster with no
-    register has missing register facts; one with no report that year, missing report facts."""
+def cluster_facts(register_counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster with what the criteria look at, for one year: from the register's
+    counts, with the year's report and the cluster's master data beside them
+    (`BESIDE_REGISTER`). A cluster with no register has missing register facts; one with no
+    report that year, missing report facts."""
     facts = register_counts[["cluster_id", "cluster", "level", "members_total", "core_companies",
                              "members_rnd", "members_innovation_company", "members_investor"]].copy()
     has_register = facts["members_total"] > 0
@@ -152,11 +156,8 @@ def cluster_facts(register_counts: pd.DataFrame, reports: pd.DataFrame, clusters
     facts["core_companies"] = facts["core_companies"].where(has_register)
     points = [register_counts[f"members_{code}"] > 0 for code, _ in FIVE_POINT_MODEL]
     facts["five_point_model"] = sum(p.astype(int) for p in points).where(has_register)
-    report_facts = reports[["cluster_id", *REPORT_FIELDS]].rename(
-        columns={"partners_total": "other_partners", "activities_organised": "ongoing_activity"})
-    facts = facts.merge(report_facts, on="cluster_id", how="left")
-    facts = facts.merge(clusters[["cluster_id", "brand", "esca_label", "esca_year"]], on="cluster_id", how="left")
-    return facts
+    return facts.assign(other_partners=register_counts["partners_total"], ongoing_activity=register_counts["activities_organised"],
+                        **{name: register_counts[name] for name in ("brand", "esca_label", "esca_year")})
 
 
 def assess(facts: pd.DataFrame, rules: Rules, year: int, targets: tuple[str, ...] = TARGETS) -> pd.DataFrame:

@@ -304,22 +304,40 @@ def _reported_in(year: int):
     return and_(_REPORTED.c.cluster_id == C.c.id, _REPORTED.c.report_year == year)
 
 
-def register_counts(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+def _beside_register(extra: tuple[str, ...]) -> list:
+    """The columns `extra` names, for `register_counts`: a canonical report field (of the
+    cluster's report for the year, missing where it filed none), `brand` (of its programme
+    period that year) or a column of the clusters' master data."""
+    columns = []
+    for name in extra:
+        if name in FIELD_NAMES:
+            columns.append(_REPORTED.c[name])
+        elif name == "brand":
+            columns.append(P.c.brand)
+        elif name in C.c and name not in ("id", "name"):
+            columns.append(C.c[name])
+        else:
+            raise ValueError(f"not a report field or master data of a cluster: {name}")
+    return columns
+
+
+def register_counts(engine: Engine, flt: Filter = Filter(), extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """Per cluster: members by type in its register in the last selected year (one column a
     type, named as the report's field: `members_startup` ...), their sum `members_total`,
     core members, core member companies (established companies and start-ups), the
-    cluster's level that year, and whether it filed a report for it (`reported`). Read from
-    the counts kept at import (`register_years`) for the years the reports cover, else
-    counted from the memberships."""
+    cluster's level that year, and whether it filed a report for it (`reported`); with
+    `extra`, the named fields of that report and master data beside them, in the same
+    statement. Read from the counts kept at import (`register_years`) for the years the
+    reports cover, else counted from the memberships."""
     year = _register_year(engine, flt)
     with engine.connect() as conn:
         covered = derived.covered_years(conn)
     if covered is None or not covered[0] <= year <= covered[1]:
-        return register_counts_from_members(engine, flt)
+        return register_counts_from_members(engine, flt, extra)
     query = select(
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *[Y.c[t.report_field] for t in MEMBER_TYPES], Y.c.core_members, Y.c.core_companies,
-        _REPORTED.c.id.is_not(None).label("reported"),
+        _REPORTED.c.id.is_not(None).label("reported"), *_beside_register(extra),
     ).select_from(C.outerjoin(P, _level_join(literal(year))).outerjoin(Y, and_(Y.c.cluster_id == C.c.id, Y.c.year == year))
                   .outerjoin(_REPORTED, _reported_in(year)))
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
@@ -334,7 +352,7 @@ def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
     return frame
 
 
-def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
+def register_counts_from_members(engine: Engine, flt: Filter = Filter(), extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """`register_counts` counted from the memberships themselves (for any year), by the
     definition the kept counts come from (`derived.counted`)."""
     year = _register_year(engine, flt)
@@ -347,6 +365,7 @@ def register_counts_from_members(engine: Engine, flt: Filter = Filter()) -> pd.D
         C.c.id.label("cluster_id"), C.c.name.label("cluster"), C.c.region, C.c.sector, LEVEL,
         literal(year).label("year"), *[counts.c[t.report_field] for t in MEMBER_TYPES],
         counts.c.core_members, counts.c.core_companies, _REPORTED.c.id.is_not(None).label("reported"),
+        *_beside_register(extra),
     ).select_from(with_level.outerjoin(counts, counts.c.cluster_id == C.c.id).outerjoin(_REPORTED, _reported_in(year)))
     return _register_frame(engine, _where(query, flt, year_column=None).order_by(C.c.name))
 

@@ -16,9 +16,10 @@ from klynge.ui.texts import level_label, source_text, t
 flt, options = start("page.qualification")
 year = require_year(flt, options)
 this_year = flt.with_(years=(year, year))
-register = require_rows(data.register_counts(this_year))
+# The register's counts with the year's report and the master data beside them, in one statement.
+register = require_rows(data.register_counts(this_year, q.BESIDE_REGISTER))
 rules = data.rules()
-facts = q.cluster_facts(register, data.reports(this_year, columns=q.REPORT_FIELDS), data.clusters(this_year))
+facts = q.cluster_facts(register)
 assessment = q.assess(facts, rules, year)
 st.caption(t("qualification.caption", year=year))
 

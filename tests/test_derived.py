@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from klynge import queries
+from klynge import qualification, queries
 from klynge.domain import JUMP_FIELDS
 from klynge.queries import Filter
 from klynge.store import derived
@@ -38,9 +38,23 @@ def assert_kept(engine) -> None:
     for flt in (Filter(), Filter(years=(2023, 2023))):
         pd.testing.assert_frame_equal(queries.level_summary(engine, flt), queries.level_summary_from_reports(engine, flt),
                                       check_dtype=False)
+    assert_beside_register(engine, Filter(years=(2023, 2023)))
     assert_changes_kept(engine)
     assert_quality_searches_kept(engine)
     assert_middles_kept(engine)
+
+
+def assert_beside_register(engine, flt: Filter) -> None:
+    """The register's counts with the year's report and the master data beside them, read in
+    one statement, are the counts, the reports and the clusters read apart and joined."""
+    extra = qualification.BESIDE_REGISTER
+    beside = queries.register_counts(engine, flt, extra)
+    reports = queries.reports(engine, flt, columns=qualification.REPORT_FIELDS)[["cluster_id", *qualification.REPORT_FIELDS]]
+    master = queries.clusters(engine, flt)[["cluster_id", "brand", "esca_label", "esca_year"]]
+    apart = queries.register_counts(engine, flt).merge(reports, on="cluster_id", how="left").merge(master, on="cluster_id", how="left")
+    pd.testing.assert_frame_equal(beside, apart[beside.columns], check_dtype=False)
+    pd.testing.assert_frame_equal(beside, queries.register_counts_from_members(engine, flt, extra), check_dtype=False)
+    assert beside["partners_total"].notna().sum() == beside["reported"].sum()  # a report's fields where there is one
 
 
 def assert_quality_searches_kept(engine) -> None:
@@ -84,6 +98,12 @@ def test_demo_registers_are_counted(demo):
     assert_kept(demo)
     with demo.connect() as conn:
         assert len(conn.execute(select(derived.Y)).all()) > 200
+
+
+def test_beside_the_register_only_report_fields_and_master_data(demo):
+    for name in ("no_such_field", "id", "name"):
+        with pytest.raises(ValueError, match=f"not a report field or master data of a cluster: {name}"):
+            queries.register_counts(demo, Filter(years=(2023, 2023)), (name,))
 
 
 LEVELS = [(), ("arena",), ("arena_pro", "moden"), ("utenfor",)]

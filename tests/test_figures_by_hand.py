@@ -100,8 +100,7 @@ def test_medians_leave_the_cluster_out_and_need_three_peers(hand):
 
 def assessed(engine, year: int):
     flt = Filter(years=(year, year))
-    facts = q.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt, columns=q.REPORT_FIELDS),
-                            queries.clusters(engine, flt))
+    facts = q.cluster_facts(queries.register_counts(engine, flt, q.BESIDE_REGISTER))
     return q.assess(facts, queries.rules(engine), year)
 
 

@@ -173,9 +173,8 @@ def test_cluster_facts_of_a_one_member_register_and_of_points_not_covered():
     are carried as a fact."""
     register = pd.DataFrame([_register(1, members_rnd=1),
                              _register(2, core_companies=10, members_established=10, members_investor=2, members_rnd=3)])
-    reports = pd.DataFrame(columns=["cluster_id", *q.REPORT_FIELDS])
-    clusters = pd.DataFrame(columns=["cluster_id", "brand", "esca_label", "esca_year"])
-    facts = q.cluster_facts(register, reports, clusters).set_index("cluster_id")
+    register = register.assign(**{name: None for name in q.BESIDE_REGISTER})  # no report, no master data
+    facts = q.cluster_facts(register).set_index("cluster_id")
     assert (facts.loc[1, "core_companies"], facts.loc[1, "rnd_actors"], facts.loc[1, "five_point_model"]) == (0, 1, 1)
     assert (facts.loc[2, "five_point_model"], facts.loc[2, "investors"], facts.loc[2, "rnd_actors"]) == (3, 2, 3)
     assert facts.loc[1, "investors"] == 0

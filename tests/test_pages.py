@@ -225,8 +225,7 @@ def test_qualification_shows_each_cluster_against_the_data_layers_assessment(dem
     at = open_page(demo_url, "pages/kvalifisering.py", monkeypatch, fra="2024", til="2024", mot="Arena Pro")
     engine = make_engine(demo_url)
     flt = Filter(years=(2024, 2024))
-    facts = qualification.cluster_facts(queries.register_counts(engine, flt), queries.reports(engine, flt),
-                                        queries.clusters(engine, flt))
+    facts = qualification.cluster_facts(queries.register_counts(engine, flt, qualification.BESIDE_REGISTER))
     rules = queries.rules(engine)
     expected = qualification.assess(facts, rules, 2024, ("arena_pro",))
     tables = [frame.value for frame in at.dataframe]

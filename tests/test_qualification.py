@@ -130,10 +130,10 @@ def test_cluster_facts_read_the_register_reports_and_master_data():
         "cluster_id": 7, "cluster": "K", "level": "arena", "members_total": 30, "core_companies": 12,
         "members_rnd": 2, "members_innovation_company": 0, "members_investor": 1, "members_established": 20,
         "members_startup": 5, "members_public": 2,
+        # beside the counts: the year's report and the master data
+        "partners_total": 4, "activities_organised": 9, "brand": None, "esca_label": "silver", "esca_year": 2023,
     }])
-    reports = pd.DataFrame([{"cluster_id": 7, "partners_total": 4, "activities_organised": 9}])
-    clusters = pd.DataFrame([{"cluster_id": 7, "brand": None, "esca_label": "silver", "esca_year": 2023}])
-    facts = q.cluster_facts(register, reports, clusters).iloc[0]
+    facts = q.cluster_facts(register).iloc[0]
     assert (facts["core_companies"], facts["rnd_actors"], facts["entrepreneurship_actors"]) == (12, 2, 0)
     assert facts["five_point_model"] == 5
     assert (facts["other_partners"], facts["ongoing_activity"], facts["esca_label"], facts["esca_year"]) == (4, 9, "silver", 2023)
@@ -145,10 +145,9 @@ def test_an_empty_register_is_no_register():
     register = pd.DataFrame([{
         "cluster_id": 7, "cluster": "K", "level": "arena", "members_total": 0, "core_companies": 0, "members_rnd": 0,
         "members_innovation_company": 0, "members_investor": 0, "members_established": 0, "members_startup": 0,
-        "members_public": 0,
+        "members_public": 0, **{name: None for name in q.BESIDE_REGISTER},
     }])
-    facts = q.cluster_facts(register, pd.DataFrame(columns=["cluster_id", *q.REPORT_FIELDS]),
-                            pd.DataFrame(columns=["cluster_id", "brand", "esca_label", "esca_year"]))
+    facts = q.cluster_facts(register)
     statuses = assess(facts).set_index(["target", "criterion"])["status"]
     assert statuses[("arena", "core_companies")] == q.UNKNOWN
     assert statuses[("nce", "five_point_model")] == q.UNKNOWN

@@ -154,8 +154,9 @@ def member_register(flt: Filter) -> pd.DataFrame:
     return _run(database_url(), "member_register", flt)
 
 
-def register_counts(flt: Filter) -> pd.DataFrame:
-    return _run(database_url(), "register_counts", flt)
+def register_counts(flt: Filter, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """`queries.register_counts`: the register's counts per cluster, with `extra` beside them."""
+    return _run(database_url(), "register_counts", flt, tuple(extra))
 
 
 def clusters(flt: Filter) -> pd.DataFrame:
