@@ -37,7 +37,8 @@ unit = explore.unit_of(indicator, measure)
 title = t(f"explore.title.{measure}", figure=figure_label(indicator)) + (" (MNOK)" if unit == "mnok" else "")
 span = flt.years or (options.years[0], options.years[-1])
 years = flt.with_(years=span) if by == "report_year" else flt.with_(years=(year, year))
-reports = require_rows(data.reports_with_derived(years))
+# Only the figure explored (each report's cluster, county, sector, level and year come with it).
+reports = require_rows(data.reports_with_derived(years, () if indicator == "clusters" else (indicator,)))
 frame = explore.breakdown(reports, indicator, by, measure)
 st.subheader(t("explore.heading", title=title, by=t(f"explore.by.{by}").lower(),
                years=f"{span[0]}–{span[1]}" if by == "report_year" else str(year)))
