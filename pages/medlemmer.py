@@ -14,9 +14,15 @@ from klynge.ui.texts import level_label, member_type_label, t
 
 flt, options = start("page.members")
 year = require_year(flt, options)
-# The figures this page shows, not all of them: 5,000 reports of 16 columns, not 44.
+this_year = flt.with_(years=(year, year))
+# The figures of the year's reports this page shows, not all of them: 5,000 reports of 16
+# columns, not 44. Read by the sections that show them (the five-point model reads the register).
 FIGURES = (*MEMBER_COUNT_FIELDS, "members_total", "partners_total", "steering_women_share", "mgmt_women_share")
-reports = require_rows(data.reports_with_derived(flt.with_(years=(year, year)), FIGURES))
+
+
+def year_reports():
+    return require_rows(data.reports_with_derived(this_year, FIGURES))
+
 
 # The page opens on what it is about, level by level; its other sections are tabs, drawn only
 # when open (a filter change redraws the open one).
@@ -24,10 +30,11 @@ sections = components.sections("medlemmer", ["levels", "composition", "five_poin
 if sections["levels"].open:
     with sections["levels"]:
         # First what a typical cluster at each level has, then the totals per level and for the programme.
-        show_comparison("medlemmer", reports, [Figure("members_total")], year, t("page.members"))
+        show_comparison("medlemmer", year_reports(), [Figure("members_total")], year, t("page.members"))
 
 if sections["composition"].open:
     with sections["composition"]:
+        reports = year_reports()
         st.subheader(t("members.composition"))
         st.caption(t("members.caption", year=year))
         # Shares first: counts per level mostly show how many clusters a level has.
@@ -57,7 +64,7 @@ if sections["five_point"].open:
     with sections["five_point"]:
         st.subheader(t("members.five_point"), help=t("help.five_point") + "\n\n" + components.see_glossary())
         st.caption(t("members.five_point_caption", year=year))
-        register = data.register_counts(flt.with_(years=(year, year)))
+        register = require_rows(data.register_counts(this_year))  # every cluster the filter selects
         register = register[register["members_total"] > 0]
         if register.empty:
             st.info(t("members.no_register"))
@@ -82,6 +89,7 @@ if sections["five_point"].open:
 
 if sections["partners_gender"].open:
     with sections["partners_gender"]:
+        reports = year_reports()
         summary = data.summary_with_derived(flt)  # the partners' heading is the chart's, with its definition
         show_year_bars("medlemmer", t("page.members"), summary, [Figure("partners_total")], lambda: data.reports_with_derived(flt))
 

@@ -207,6 +207,17 @@ def test_a_filter_that_matches_nothing_explains_itself(demo_url, monkeypatch):
     assert len(charts(at)) == 0
 
 
+def test_every_section_of_the_members_page_explains_a_filter_that_matches_nothing(demo_url, monkeypatch):
+    """Each section reads what it shows (the five-point model the register, the others the
+    year's reports), and each says so when the filter selects nothing."""
+    page = "pages/medlemmer.py"
+    at = open_page(demo_url, page, monkeypatch, niva=["Tidligfase"], fylke=["Oslo"], sektor=["Tre"])
+    for name in CHARTS_PER_PAGE[page]:
+        open_section(at, page, name)
+        assert any("Ingen rapporter passer" in info.value for info in at.info), name
+        assert len(charts(at)) == 0, name
+
+
 def test_profile_shows_one_cluster_against_its_level(demo_url, monkeypatch):
     engine = make_engine(demo_url)
     cluster_id, name = queries.filter_options(engine).clusters[0]
