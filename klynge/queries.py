@@ -484,7 +484,13 @@ def jump_candidates(engine: Engine, flt: Filter, fields: dict[str, float], facto
     if fields == JUMP_FIELDS and factor >= KEPT_JUMP_FACTOR:
         pairs = select(J.c.report_id.label("now_id"), J.c.before_id).select_from(
             J.join(R, R.c.id == J.c.report_id).join(C, C.c.id == R.c.cluster_id).outerjoin(P, _level_join(R.c.report_year)))
-        pairs = _where(pairs, flt).where(J.c.change >= factor).subquery()
+        # The few reports that changed by the factor first (by the index on `change`): without
+        # this, SQLite started from every report of the years and looked each one up. And
+        # as a WITH, read once for the three places `_pair_reports` names it. At europe
+        # scale, 2006-2022, the statement and its frame: at the page's factor of 3, 45 -> 2 ms
+        # on SQLite; at its lowest, 2, 119 -> 52 ms (SQLite) and 149 -> 82 ms (PostgreSQL).
+        changed = select(J.c.report_id).where(J.c.change >= factor)
+        pairs = _where(pairs, flt).where(J.c.change >= factor, R.c.id.in_(changed)).cte("jump_pairs")
     else:
         pairs = _jump_pairs(flt, fields, factor)
     return _pair_reports(engine, pairs, fields)
