@@ -147,9 +147,9 @@ def with_derived(frame: pd.DataFrame, rules: Rules | None, figures=None) -> pd.D
     new: dict[str, np.ndarray] = {}
     for figure in derived_for(DERIVED if figures is None else figures):
         reads, formula = DERIVED[figure]
-        for name in reads:
+        for name in reads:  # a derived figure read is made above it, in `values` already
             if name not in values:
-                values[name] = new[name] if name in new else _values(frame, name)
+                values[name] = _values(frame, name)
         new[figure] = programme_money(frame, rules).to_numpy() if formula is None else formula(values)
         values[figure] = new[figure]
     return pd.concat([frame.drop(columns=[name for name in new if name in frame]), pd.DataFrame(new, index=frame.index)], axis=1)
