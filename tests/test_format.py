@@ -107,3 +107,58 @@ def test_a_table_follows_the_language():
     shown = _display_values(at.dataframe[0])
     assert shown["Medlemmer"].tolist() == ["1,234", "–", "7"]
     assert shown["Midler"].tolist()[0] == f"4.5{NBSP}MNOK"
+
+
+def _streamlit_display_values(frame: pd.DataFrame, texts: dict[str, pd.Series]) -> bytes:
+    """What Streamlit makes of a Styler whose body holds `texts` cell by cell, as pandas'
+    `_translate` shapes it (what `components.shown_as` handed it before `display_values`)."""
+    from streamlit import dataframe_util
+    from streamlit.elements.lib.pandas_styler_utils import _use_display_values
+
+    positions = {column: index for index, column in enumerate(frame.columns)}
+    body = [[{"id": f"row{row}_col{positions[column]}", "display_value": text} for row, text in enumerate(values.tolist())]
+            for column, values in texts.items()]
+    return dataframe_util.convert_pandas_df_to_arrow_bytes(_use_display_values(frame, {"body": body}))
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3, 250])
+def test_display_values_are_those_streamlit_makes_from_a_styler_cell_by_cell(rows, language):
+    from klynge.ui import components
+
+    base = pd.DataFrame({
+        "Klynge": ["Alfa", None, "Gåmma «x»", "=SUM(A1)"],
+        "Medlemmer": [1234.0, -math.inf, 7.0, 0.0],
+        "Andel": [0.234, 0.5, -math.inf, 1.0],
+        "Antall": pd.array([3, None, 5, 0], dtype="Int64"),
+        "Dato": [dt.date(2024, 1, 31), None, dt.date(2025, 12, 1), dt.date(2020, 2, 29)],
+        "Fylke": pd.Series(["Oslo", "Agder", None, "Troms"], dtype="str"),
+        "Ja": [True, False, True, False],
+    })
+    # Rows picked at random, their index kept (a filtered table's), or none.
+    frame = base.sample(rows, replace=True, random_state=rows) if rows else base.iloc[:0]
+    units = {"Medlemmer": "count", "Andel": "percent", "Antall": "count", "Dato": "date"}
+    texts = {column: fmt.column(frame[column].replace(-math.inf, math.nan) if column != "Dato" else frame[column], unit)
+             for column, unit in units.items()}
+    ours = components.display_values(frame, texts)
+    assert ours == _streamlit_display_values(frame, texts)
+    shown = pa.ipc.open_stream(ours).read_pandas()
+    assert shown.shape == frame.shape
+    assert shown["Medlemmer"].tolist() == texts["Medlemmer"].tolist()
+
+
+def test_a_table_hands_streamlit_its_display_values_made_in_advance(monkeypatch):
+    """The element carries the display values `display_values` made, not Streamlit's own
+    cell-by-cell ones (which would also be right, only slower)."""
+    from streamlit.elements.lib import pandas_styler_utils
+
+    from klynge.ui import components
+
+    assert pandas_styler_utils._marshall_display_values is components._marshall_display_values
+
+    def cell_by_cell(*args):
+        raise AssertionError("Streamlit made a table's display values cell by cell")
+
+    monkeypatch.setattr(components, "_streamlit_display_values", cell_by_cell)
+    at = AppTest.from_function(_table_app).run()
+    assert not at.exception
+    assert _display_values(at.dataframe[0])["Medlemmer"].tolist() == [f"1{NBSP}234", "–", "7"]

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from klynge.exporting import write_frame
 from klynge.ui import filters
@@ -218,8 +219,8 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
     the table, under the same headers."""
     units = {column: unit for column, unit in (units or {}).items() if column in frame}
     labels = {column: (labels or {}).get(column, column) for column in frame.columns}
-    shown, texts, headers, widths, row_height = _layout(frame, units, labels, language(), t("table.profile"),
-                                                         t("table.open_profile"))
+    shown, display, headers, widths, row_height = _layout(frame, units, labels, language(), t("table.profile"),
+                                                           t("table.open_profile"))
     config = {}
     for column in frame.columns:
         header, width = headers[column], widths[column]
@@ -232,18 +233,17 @@ def table(frame: pd.DataFrame, name: str, units: dict[str, str] | None = None,
         else:
             config[labels[column]] = st.column_config.Column(header, width=width, help=header)
     scroll_cue(sum(widths.values()), f"scroll-{slug(name)}")
-    display = {labels[column]: text for column, text in texts.items()}
-    st.dataframe(shown_as(shown.rename(columns=labels), display), hide_index=True, column_config=config,
+    st.dataframe(shown_as(shown, display), hide_index=True, column_config=config,
                  height=height, width="stretch", placeholder=fmt.GAP, row_height=row_height)
     downloads(lambda: frame.rename(columns=labels).drop(columns=[LINK_COLUMN], errors="ignore"), name)
 
 
 @keep
 def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], lang: str, profile_header: str,
-            open_profile: str) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, str], dict[str, int], int | None]:
+            open_profile: str) -> tuple[pd.DataFrame, bytes, dict[str, str], dict[str, int], int | None]:
     """What `table` shows, kept per table and language (`lang`, which the number formats
-    follow): the frame with numbers as numbers (gaps as SORTABLE_GAP), each formatted
-    column's texts, the headers, the column widths and the row height."""
+    follow): the frame under its headers with numbers as numbers (gaps as SORTABLE_GAP), its
+    display values (`display_values`), the headers, the column widths and the row height."""
     shown = frame.assign(**{column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
     texts = {column: fmt.column(shown[column], unit) for column, unit in units.items()}
     shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
@@ -252,30 +252,71 @@ def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], 
                                else texts[column] if column in texts else frame[column])
                 for column in frame.columns}
     widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
-    return shown, texts, headers, widths, row_height
+    shown = shown.rename(columns=labels)
+    return shown, display_values(shown, {labels[column]: text for column, text in texts.items()}), headers, widths, row_height
 
 
-def shown_as(frame: pd.DataFrame, display: dict[str, pd.Series]) -> Styler:
-    """`frame` for `st.dataframe`, its columns in `display` shown as the given texts (one per
-    row, in order) while the grid still sorts them by value.
+def display_values(frame: pd.DataFrame, texts: dict[str, pd.Series]) -> bytes:
+    """The texts the grid shows for `frame`, as Arrow bytes: its columns in `texts` as those
+    texts (one per row, in order), every other value as `str` writes it.
+
+    This is what Streamlit makes of a pandas Styler's display values (`_use_display_values`
+    in `streamlit/elements/lib/pandas_styler_utils.py`, Streamlit as pinned in
+    requirements.txt): the frame `astype(str)`, then each cell of the Styler's body put in
+    place, one at a time, and the result converted to Arrow. That took a fifth of a
+    rerun's time at national scale; here it is done a column at a time, once per table
+    (`_layout` is kept). `tests/test_format.py` holds the two to the same bytes."""
+    shown = pd.DataFrame({column: pd.Series([str(value) for value in texts[column].tolist()], index=frame.index, dtype=str)
+                          if column in texts else frame[column].astype(str) for column in frame.columns}, index=frame.index)
+    return dataframe_util.convert_pandas_df_to_arrow_bytes(shown)
+
+
+# The key under which `shown_as` hands its display values to `_marshall_display_values`.
+DISPLAY_VALUES_KEY = "klynge_display_values"
+
+
+def _marshall_display_values(proto, frame: pd.DataFrame, styles) -> None:
+    """Streamlit's `_marshall_display_values`, given the display values `shown_as` made in
+    advance (`display_values`), where it would make them cell by cell."""
+    made = styles.get(DISPLAY_VALUES_KEY)
+    if made is None:
+        _streamlit_display_values(proto, frame, styles)
+    else:
+        proto.styler.display_values = made
+
+
+def _take_over_display_values() -> Callable:
+    """Put `_marshall_display_values` in Streamlit's place (once, however often this module
+    is loaded); return Streamlit's own."""
+    from streamlit.elements.lib import pandas_styler_utils
+
+    own = getattr(pandas_styler_utils._marshall_display_values, "streamlit_own", pandas_styler_utils._marshall_display_values)
+    _marshall_display_values.streamlit_own = own
+    pandas_styler_utils._marshall_display_values = _marshall_display_values
+    return own
+
+
+_streamlit_display_values = _take_over_display_values()
+
+
+def shown_as(frame: pd.DataFrame, display: bytes) -> Styler:
+    """`frame` for `st.dataframe`, shown as the texts of `display` (`display_values`) while
+    the grid still sorts its columns by value.
 
     Streamlit shows a pandas Styler's display values in place of its data. pandas makes
     them one cell at a time in `Styler._translate`, about 15 µs a cell: 0.7 s for a table of
-    5,000 clusters, more than the rest of the page. The texts here are made a column at a
-    time (`format.column`) and handed over in the shape `_translate` gives, the only part
-    of a Styler Streamlit reads besides its data and uuid (`marshall_styler` in
-    `streamlit/elements/lib/pandas_styler_utils.py`, Streamlit as pinned in
-    requirements.txt). `tests/test_format.py` and `tests/test_tables_and_links.py` check
-    what reaches the browser, `tests/browser/test_tables.py` how the browser sorts it.
+    5,000 clusters, more than the rest of the page. Here no cell is styled and the display
+    values are made in advance, a column at a time: the Styler's `_translate` hands them
+    over (`DISPLAY_VALUES_KEY`) beside the two parts of a translated Styler Streamlit reads
+    besides its data and uuid (`marshall_styler` in
+    `streamlit/elements/lib/pandas_styler_utils.py`). `tests/test_format.py` and
+    `tests/test_tables_and_links.py` check what reaches the browser,
+    `tests/browser/test_tables.py` how the browser sorts it.
 
     The grid draws a missing value as the dataframe's `placeholder`, whatever text it is
     given, and uses these texts only for a column whose column_config has no `format`.
     """
-    positions = {column: index for index, column in enumerate(frame.columns)}
-    body = [[{"id": f"row{row}_col{positions[column]}", "display_value": text}
-             for row, text in enumerate(texts.tolist())]
-            for column, texts in display.items()]
-    translated = {"body": body, "cellstyle": [], "table_styles": []}
+    translated = {"body": [], "cellstyle": [], "table_styles": [], DISPLAY_VALUES_KEY: display}
     styler = frame.style
     styler._compute = lambda: styler  # no cell styles to compute
     styler._translate = lambda *args, **kwargs: translated
