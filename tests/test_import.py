@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from klynge import queries
 from klynge.reports.model import RejectedInput
@@ -48,6 +48,19 @@ def test_master_data_and_reports_land_with_their_levels(seeded):
     }
     counts = count_rows(seeded)
     assert counts["clusters"] == 2 and counts["programme_periods"] == 4 and counts["members"] == 20
+
+
+def test_a_years_rows_are_written_side_by_side(seeded):
+    """The file gave cluster 1's reports first (2023, then 2020); a year's reports are
+    written together all the same, and so is a year of the registers counted at import, so
+    that a page reading a year reads rows that lie together on disk."""
+    reports = schema.annual_reports
+    on_disk = "rowid" if seeded.dialect.name == "sqlite" else "ctid"
+    with seeded.connect() as conn:
+        written = conn.execute(select(reports.c.report_year, reports.c.cluster_id).order_by(reports.c.id)).all()
+        register_years = conn.execute(text(f"SELECT year FROM register_years ORDER BY {on_disk}")).scalars().all()
+    assert [tuple(row) for row in written] == [(2020, 1), (2023, 1), (2023, 2)]
+    assert register_years == sorted(register_years) and len(set(register_years)) > 1
 
 
 def test_inconsistent_report_is_imported_with_its_warnings_stored(seeded):
