@@ -265,3 +265,25 @@ def test_more_clusters_at_one_value_than_places_take_the_places_again_in_turn():
     # The nine places in their order, then the tenth and eleventh dots start them over.
     assert places[:11] == [0.0, 0.5, -0.5, 1.0, -1.0, 0.25, -0.25, 0.75, -0.75, 0.0, 0.5]
     assert places[11] == 0.0  # far from the others: the middle is free again
+
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("unit, values, nb, en", [
+    ("count", [3.0, 1234.0, 2.5, 0.0, math.nan], ["3", f"1{NBSP}234", "2,5", "0", "–"], ["3", "1,234", "2.5", "0", "–"]),
+    ("mnok", [4.55, 0.0, 1234.5], [f"4,5{NBSP}MNOK", f"0,0{NBSP}MNOK", f"1{NBSP}234,5{NBSP}MNOK"],
+     [f"4.5{NBSP}MNOK", f"0.0{NBSP}MNOK", f"1,234.5{NBSP}MNOK"]),
+    ("ratio", [2.345, 10.0], ["2,3", "10,0"], ["2.3", "10.0"]),
+    ("percent", [0.234, 1.0, 0.005], [f"23{NBSP}%", f"100{NBSP}%", f"0{NBSP}%"], ["23%", "100%", "0%"]),
+])
+def test_a_dots_value_is_written_as_the_reader_writes_it(unit, values, nb, en, monkeypatch):
+    """Each dot's description names its value: a count with a decimal only where it has one
+    (a median of an even number), money in MNOK, a ratio with one decimal, a share in whole
+    per cent; a column at a time as one at a time."""
+    from klynge.ui import format as fmt
+
+    for language, expected in (("nb", nb), ("en", en)):
+        monkeypatch.setattr(fmt, "language", lambda language=language: language)
+        assert level_charts.value_texts(values, unit) == expected
+        assert [level_charts.value_text(value, unit) for value in values] == expected
