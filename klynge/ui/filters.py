@@ -86,9 +86,10 @@ def sidebar(options: FilterOptions) -> Filter:
                                  placeholder=t("filters.all_sectors"))
         _sectors_to_url(sectors)
         names = {cluster_id: name for cluster_id, name in options.clusters}
+        # Streamlit names each option on every rerun (5,000 at europe scale): the dict's own
+        # lookup, not a Python function around it.
         chosen = st.multiselect(t("filters.clusters"), list(names), key=KEY_CLUSTERS, bind="query-params",
-                                format_func=lambda cluster_id: names.get(cluster_id, str(cluster_id)),
-                                placeholder=t("filters.search_clusters"))
+                                format_func=names.__getitem__, placeholder=t("filters.search_clusters"))
         st.button(t("filters.reset"), on_click=_reset, width="stretch")
     # As Streamlit writes them in the URL: the shown names, and no year left at its default.
     years_changed = []
