@@ -57,6 +57,10 @@ def _level_join(year_column):
 LEVEL = func.coalesce(P.c.level, literal(OUTSIDE_LEVEL)).label("level")
 # Which year of its programme period a report falls in (1 for the first; none outside the programme).
 YEARS_IN_LEVEL = (R.c.report_year - P.c.first_year + 1).label("years_in_level")
+# Aliases made once: an alias of a table makes a copy of each of its columns (annual_reports
+# has more than 200), 1 ms an alias, on every call that made its own.
+_BEFORE, _AFTER = R.alias("before"), R.alias("after")
+_BEFORE_PERIOD, _AFTER_PERIOD, _LONG_PERIODS = P.alias("before_period"), P.alias("after_period"), P.alias("long_periods")
 
 
 def _reports_from():
@@ -182,7 +186,7 @@ def _beyond(max_years: Rules):
     """Whether a report's year is past its level's time limit: its year of the period (counted
     from the period's first year) is beyond the `max_years` in force in the report's year."""
     conditions, long_enough = [], []
-    periods = P.alias("long_periods")
+    periods = _LONG_PERIODS
     for rule, until in max_years.spans("max_years"):
         if rule.value is None:
             continue
@@ -401,8 +405,7 @@ def level_change_reports(engine: Engine | Connection, flt: Filter, year: int) ->
     clusters in the filter (its levels and years aside) that reported in both years at
     different levels: the only reports `metrics.level_changes` keeps. The database pairs the
     two years' reports; only the few clusters that changed level are read."""
-    after, after_period = R.alias("after"), P.alias("after_period")
-    before, before_period = R.alias("before"), P.alias("before_period")
+    after, after_period, before, before_period = _AFTER, _AFTER_PERIOD, _BEFORE, _BEFORE_PERIOD
     changed = select(after.c.cluster_id).select_from(
         after.join(before, and_(before.c.cluster_id == after.c.cluster_id, before.c.report_year == year - 1))
         .outerjoin(after_period, and_(after_period.c.cluster_id == after.c.cluster_id,
@@ -514,7 +517,7 @@ def _pair_reports(engine: Engine, pairs, fields: dict[str, float]) -> pd.DataFra
 def _jump_pairs(flt: Filter, fields: dict[str, float], factor: float):
     """(now_id, before_id) of the reports in the filter with a figure that changed by at least
     `factor` from the cluster's report the year before."""
-    before = R.alias("before")
+    before = _BEFORE
     jumped = or_(*(and_(or_(R.c[name] >= least, before.c[name] >= least),
                         or_(R.c[name] >= factor * before.c[name], before.c[name] >= factor * R.c[name]))
                    for name, least in fields.items()))
