@@ -150,10 +150,14 @@ def level_summary(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
     return level_summary_from_reports(engine, flt) if flt.clusters else _level_summary_from_sums(engine, flt)
 
 
+# The sums of every figure per year and level, before a filter (made once: 50 sums cost
+# 0.5 ms to write out on every call).
+_LEVEL_SUMS = select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
+                     *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS])
+
+
 def _level_summary_from_sums(engine: Engine, flt: Filter) -> pd.DataFrame:
-    query = _sums_where(select(S.c.report_year, S.c.level, func.sum(S.c.clusters).label("clusters"),
-                               *[func.sum(S.c[name]).label(name) for name in SUMMED_FIELDS]), flt)
-    query = query.group_by(S.c.report_year, S.c.level).order_by(S.c.report_year, S.c.level)
+    query = _sums_where(_LEVEL_SUMS, flt).group_by(S.c.report_year, S.c.level).order_by(S.c.report_year, S.c.level)
     return _summary_frame(engine, query)
 
 

@@ -29,8 +29,12 @@ def level_figures(engine: Engine, flt: Filter = Filter()) -> pd.DataFrame:
         return summary
     rules = queries.rules(engine)
     beyond = queries.beyond_limit(engine, flt, rules)
-    summary = summary.merge(beyond, on=["report_year", "level"], how="left")
-    summary["clusters_beyond_limit"] = summary["clusters_beyond_limit"].fillna(0).astype("int64")
+    # Each year and level's count, 0 where none is past the limit (a few rows: looked up,
+    # not joined).
+    counts = dict(zip(zip(beyond["report_year"].tolist(), beyond["level"].tolist()), beyond["clusters_beyond_limit"].tolist()))
+    summary["clusters_beyond_limit"] = pd.Series(
+        [counts.get(key, 0) for key in zip(summary["report_year"].tolist(), summary["level"].tolist())],
+        index=summary.index, dtype="int64")
     return metrics.with_derived(summary, rules)
 
 
