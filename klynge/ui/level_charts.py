@@ -69,23 +69,6 @@ def value_text(value: float, unit: str) -> str:
     return fmt.number(value, 0 if float(value).is_integer() else 1)
 
 
-def value_texts(values: list[float], unit: str) -> list[str]:
-    """`value_text` of each of `values`, a column at a time (`format.numbers` and its
-    kin): a chart of 5,000 clusters describes every dot, 15 ms one by one."""
-    column = pd.Series(values, dtype=float)
-    if unit == "mnok":
-        return fmt.mnok_column(column).tolist()
-    if unit == "ratio":
-        return fmt.numbers(column, 1).tolist()
-    if unit == "percent":
-        return fmt.percent_column(column).tolist()
-    texts = fmt.numbers(column, 0).tolist()
-    for position, value in enumerate(values):
-        if not float(value).is_integer():  # a median of an even number of clusters, a gap
-            texts[position] = fmt.number(value, 1)
-    return texts
-
-
 def member_shares_by_level(reports: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Members by type per level (`metrics.member_composition`) for `charts.composition`, each
     level named with its n (the clusters whose members make its shares), and those names in
@@ -162,9 +145,9 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     described = t("levels.dot_description")
     dots = dots.assign(row=[labels.get(code) for code in dot_levels], level_label=dot_names,
                        offset=_offsets(dot_levels, dot_values),
-                       description=[described.format(cluster=cluster, level=level, figure=name, value=text)
-                                    for cluster, level, text in zip(dots["cluster"].tolist(), dot_names,
-                                                                    value_texts(dot_values, figure.unit))])
+                       description=[described.format(cluster=cluster, level=level, figure=name,
+                                                     value=value_text(value, figure.unit))
+                                    for cluster, level, value in zip(dots["cluster"].tolist(), dot_names, dot_values)])
     medians = levels[levels["median"].notna()]
     median_levels = [level_label(code) for code in medians["level"].tolist()]
     texts = [value_text(value, figure.unit) for value in medians["median"].tolist()]
