@@ -297,8 +297,9 @@ def _write_reports(conn: Connection, batch: Batch, result: ImportResult, import_
         conn.execute(update(t).where(t.c.id == old_id).values(**row))
     # A year's reports are written together, whatever order the files gave them in: the pages
     # read a year or a few at a time, and a year's rows side by side on disk are read in a few
-    # large steps (a year at europe scale, the file not in memory: 200-400 ms scattered over
-    # every cluster's rows, 25-50 ms together). A year's new reports come in together anyway.
+    # large steps (a year's reports at europe scale, the file not in memory: 442 ms spread
+    # over every cluster's rows, 81 ms together; `python -m bench.cold_reads`). A year's new
+    # reports come in together anyway.
     new_rows.sort(key=lambda row: (row["report_year"], row["cluster_id"]))
     for chunk in _chunks(new_rows, 5_000):
         conn.execute(insert(t), chunk)
