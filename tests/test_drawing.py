@@ -215,3 +215,17 @@ def test_the_objects_alive_after_the_imports_are_frozen_once_after_a_collection(
     assert memory.freeze_imports() is True
     assert memory.freeze_imports() is False
     assert calls == ["collect", "freeze"]
+
+
+def test_equal_tables_are_one_key_however_their_texts_are_held():
+    """A table made from a data answer and the same table made from the cache's copy of it
+    are kept once: the key follows the values, not which cells share a Python object."""
+    from klynge.ui.kept import frame_digest
+
+    text = "arena pro".title()  # made at run time, so each call gives a new object
+    shared = pd.DataFrame({"level": pd.Series([text, text], dtype=object), "n": [1, 2]})
+    apart = pd.DataFrame({"level": pd.Series([text, "arena pro".title()], dtype=object), "n": [1, 2]})
+    assert shared["level"][0] is shared["level"][1] and apart["level"][0] is not apart["level"][1]
+    assert frame_digest(shared) == frame_digest(apart)
+    assert frame_digest(shared) != frame_digest(apart.assign(n=[1, 3]))
+    assert frame_digest(shared) != frame_digest(shared.rename(columns={"n": "m"}))

@@ -12,6 +12,7 @@ for a year of national reports, where Streamlit's own hash of a table takes 8.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 
 import pandas as pd
@@ -21,8 +22,18 @@ from klynge.ui.data import MAX_ENTRIES, TTL_SECONDS
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
-    """A table's key in the cache."""
-    return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).hexdigest()
+    """A table's key in the cache: the same for equal tables, however their values are held.
+
+    A plain pickle writes a Python object met twice as a reference to the first, so two equal
+    tables, one of which shares a text between cells (as a frame made from the original
+    answer may, where one made from the cache's unpickled copy does not), pickled to other
+    bytes: a view drawn a second time missed what the first had kept. Pickle's fast mode
+    keeps no such references: each value is written out where it stands."""
+    sink = io.BytesIO()
+    pickler = pickle.Pickler(sink, protocol=5)
+    pickler.fast = True  # no memo: the bytes follow the values alone (a table holds no cycles)
+    pickler.dump(frame)
+    return hashlib.blake2b(sink.getbuffer(), digest_size=16).hexdigest()
 
 
 # As long and as many as the data answers they are made from (klynge/ui/data.py), each.
