@@ -108,6 +108,18 @@ def test_cluster_values_leave_out_clusters_without_a_value(hand):
         ("Delta", "arena", 1.5), ("Theta", "arena", 2.25), ("Epsilon", "arena", 3.25), ("Alfa", "arena_pro", 2.0)]
 
 
+def test_cluster_values_go_by_level_then_value_then_name():
+    reports = pd.DataFrame({"cluster_id": [1, 2, 3, 4, 5, 6], "cluster": ["Ø", "Bø", "Ås", "Berg", "Aa", "Ny"],
+                            "level": ["moden", "arena", "arena", "arena", None, "arena_pro"],
+                            "members_total": [1.0, 7.0, 7.0, 2.0, 0.0, None]})
+    values = metrics.cluster_values(reports, "members_total")
+    # Arena before mature, a report without a level last; at Arena 2, then the two at 7 by
+    # name (B before Å); Ny has no value and is left out.
+    assert values["cluster"].tolist() == ["Berg", "Bø", "Ås", "Ø", "Aa"]
+    assert values["cluster_id"].tolist() == [4, 2, 3, 1, 5]
+    assert values["value"].tolist() == [2.0, 7.0, 7.0, 1.0, 0.0]
+
+
 def test_a_comparison_is_of_one_year():
     two_years = pd.DataFrame({"cluster_id": [1, 1], "cluster": ["A", "A"], "level": ["arena", "arena"],
                               "report_year": [2023, 2024], "members_total": [1, 2]})
@@ -265,6 +277,12 @@ def test_more_clusters_at_one_value_than_places_take_the_places_again_in_turn():
     # The nine places in their order, then the tenth and eleventh dots start them over.
     assert places[:11] == [0.0, 0.5, -0.5, 1.0, -1.0, 0.25, -0.25, 0.75, -0.75, 0.0, 0.5]
     assert places[11] == 0.0  # far from the others: the middle is free again
+
+
+def test_each_dots_text_is_its_own_values_even_where_values_repeat():
+    values = [3.0, 0.0, 3.0, -0.0, 2.5, 0.0]
+    for unit in ("count", "mnok", "ratio", "percent"):
+        assert level_charts._value_texts(values, unit) == [level_charts.value_text(value, unit) for value in values]
 
 
 NBSP = "\u00a0"

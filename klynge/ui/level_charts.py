@@ -9,7 +9,8 @@ far apart the clusters are.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -93,17 +94,34 @@ def _offsets(levels: list, values: list[float]) -> list[float]:
     for position, level in enumerate(levels):
         rows.setdefault(level, []).append(position)
     for positions in rows.values():
-        near: deque[tuple[float, float]] = deque()  # (value, place) of the dots within a width
-        held = Counter()  # how many of those hold each place (thousands may, at europe scale)
+        near: deque[tuple[float, int]] = deque()  # (value, slot) of the dots within a width
+        # How many of those hold each slot (thousands may, at europe scale), by the slot's
+        # index: the first free one is `held.index(0)`, a search in C.
+        held = [0] * len(_SLOTS)
         for position in sorted(positions, key=values.__getitem__):  # a stable sort
             value = values[position]
             while near and value - near[0][0] >= width:
                 held[near.popleft()[1]] -= 1
-            place = next((slot for slot in _SLOTS if not held[slot]), None)
-            places[position] = place if place is not None else _SLOTS[len(near) % len(_SLOTS)]
-            near.append((value, places[position]))
-            held[places[position]] += 1
+            slot = held.index(0) if 0 in held else len(near) % len(_SLOTS)
+            places[position] = _SLOTS[slot]
+            near.append((value, slot))
+            held[slot] += 1
     return places
+
+
+def _value_texts(values: list[float], unit: str) -> list[str]:
+    """`value_text` of each value, each distinct value written once (the clusters of a count
+    share few values). A zero's sign is in the key: -0.0 equals 0.0 but may be written
+    otherwise."""
+    written: dict[tuple[float, float], str] = {}
+    texts = []
+    for value in values:
+        key = (value, math.copysign(1.0, value))
+        text = written.get(key)
+        if text is None:
+            text = written[key] = value_text(value, unit)
+        texts.append(text)
+    return texts
 
 
 @keep
@@ -145,9 +163,9 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     described = t("levels.dot_description")
     dots = dots.assign(row=[labels.get(code) for code in dot_levels], level_label=dot_names,
                        offset=_offsets(dot_levels, dot_values),
-                       description=[described.format(cluster=cluster, level=level, figure=name,
-                                                     value=value_text(value, figure.unit))
-                                    for cluster, level, value in zip(dots["cluster"].tolist(), dot_names, dot_values)])
+                       description=[described.format(cluster=cluster, level=level, figure=name, value=text)
+                                    for cluster, level, text in zip(dots["cluster"].tolist(), dot_names,
+                                                                    _value_texts(dot_values, figure.unit))])
     medians = levels[levels["median"].notna()]
     median_levels = [level_label(code) for code in medians["level"].tolist()]
     texts = [value_text(value, figure.unit) for value in medians["median"].tolist()]
