@@ -114,19 +114,21 @@ else:
 def cells(chosen: pd.DataFrame) -> list[str]:
     """Each criterion's cell: ✓ or ✗ with the cluster's figure and, when missed, by how much;
     ? when the data lack it; – when the data cannot show it."""
+    # The fixed texts looked up once, not once a cell (5,000 clusters have 40,000 cells).
+    unknown, not_judged, short_by = t("qualification.cell_unknown"), t("qualification.cell_not_judged"), t("qualification.short_by")
     texts = []
-    for status, criterion, actual, gap in zip(chosen["status"], chosen["criterion"], fmt.numbers(chosen["actual"]),
-                                              fmt.numbers(chosen["gap"])):
+    for status, criterion, actual, gap in zip(chosen["status"].tolist(), chosen["criterion"].tolist(),
+                                              fmt.numbers(chosen["actual"]).tolist(), fmt.numbers(chosen["gap"]).tolist()):
         if status == q.UNKNOWN:
-            texts.append(t("qualification.cell_unknown"))
+            texts.append(unknown)
         elif status == q.NOT_JUDGED:
-            texts.append(t("qualification.cell_not_judged"))
+            texts.append(not_judged)
         elif criterion == "esca_gold":
             texts.append("✓" if status == q.MET else "✗")
         elif status == q.MET:
             texts.append(f"✓ {actual}")
         else:
-            texts.append(f"✗ {actual} ({t('qualification.short_by', gap=gap)})")
+            texts.append(f"✗ {actual} ({short_by.format(gap=gap)})")
     return texts
 
 
@@ -138,14 +140,20 @@ else:
     keys = ["cluster_id", "cluster", "level", "target"]
     rows: dict[tuple, dict[str, str]] = {}
     complete = chosen[keys].notna().all(axis=1).tolist()
+    headers = {key: criterion_label(key) for key in criteria}  # once per criterion, not per cell
     for whole, *key, criterion, cell in zip(complete, *(chosen[k].tolist() for k in keys), chosen["criterion"].tolist(),
                                             cells(chosen)):
         if whole:
-            rows.setdefault(tuple(key), {}).setdefault(criterion_label(criterion), cell)
+            rows.setdefault(tuple(key), {}).setdefault(headers[criterion], cell)
     matrix = pd.DataFrame([dict(zip(keys, key)) | row for key, row in rows.items()], columns=None if rows else keys)
     # Against the next level, the outcomes are those worked out above.
-    outcome = (next_level if choice == "next" else q.outcomes(chosen)).set_index(["cluster_id", "target"])["outcome"]
-    matrix["outcome"] = [outcome.get((cid, target)) for cid, target in zip(matrix["cluster_id"], matrix["target"])]
+    judged = next_level if choice == "next" else q.outcomes(chosen)
+    # Each cluster's outcome against its target (one row each there), looked up in a dict:
+    # a pandas lookup a row cost 5,000 of them at europe scale.
+    outcome: dict[tuple, str] = {}
+    for key, value in zip(zip(judged["cluster_id"].tolist(), judged["target"].tolist()), judged["outcome"].tolist()):
+        outcome.setdefault(key, value)
+    matrix["outcome"] = [outcome.get(key) for key in zip(matrix["cluster_id"].tolist(), matrix["target"].tolist())]
     # Ready first, then those to check, then those that miss something; by name within each.
     rank = {q.READY: 0, q.CHECK: 1, q.NOT_READY: 2}
     matrix = matrix.sort_values(["outcome", "cluster"], key=lambda c: c.map(rank) if c.name == "outcome" else c)
