@@ -98,8 +98,9 @@ def _pickable(spec: dict) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def _spec_with_frames(chart) -> dict:
-    if isinstance(chart, dict):
-        return chart
+    if isinstance(chart, dict):  # its datasets frames, or Arrow tables (the level distribution's)
+        return {**chart, "datasets": {name: data if isinstance(data, pd.DataFrame) else data.to_pandas()
+                                      for name, data in chart["datasets"].items()}}
     spec = chart.to_dict()
     return {**spec, "datasets": {name: pd.DataFrame(records) for name, records in spec["datasets"].items()}}
 

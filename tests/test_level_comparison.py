@@ -130,12 +130,12 @@ def test_a_comparison_is_of_one_year():
 # --- the chart and the table (klynge/ui/level_charts.py) ---
 
 def layers(spec: dict) -> dict[str, pd.DataFrame]:
-    """The data of each layer of a distribution chart (a spec whose datasets are frames), by
-    its mark."""
+    """The data of each layer of a distribution chart (a spec whose datasets are Arrow
+    tables), by its mark, as frames."""
     frames = {}
     for layer in spec["layer"]:
         mark = layer["mark"]["type"]
-        frames[mark if mark not in frames else f"{mark}-2"] = spec["datasets"][layer["data"]["name"]]
+        frames[mark if mark not in frames else f"{mark}-2"] = spec["datasets"][layer["data"]["name"]].to_pandas()
     return frames
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
@@ -69,7 +70,7 @@ if not os.environ.get(CHECK_ENV):
 def vega_lite_spec(chart: alt.TopLevelMixin | dict, validate: bool) -> dict:
     """`chart` as the Vega-Lite spec Streamlit sends: no Altair theme, the data as named
     Arrow datasets. `chart` is an Altair chart, or a spec written as a dict whose
-    `datasets` are frames (see `level_charts.level_distribution`)."""
+    `datasets` are frames or Arrow tables (see `level_charts.level_distribution`)."""
     if isinstance(chart, dict):
         return _from_dict(chart, validate)
     datasets: dict[str, bytes] = {}
@@ -83,8 +84,9 @@ def vega_lite_spec(chart: alt.TopLevelMixin | dict, validate: bool) -> dict:
 
 def _from_dict(spec: dict, validate: bool) -> dict:
     """A spec written as a dict: checked against the schema (without its data), its frames
-    turned into Arrow datasets named by their hash, and the layers pointed at those names."""
-    frames: dict[str, pd.DataFrame] = spec.get("datasets", {})
+    (or Arrow tables) turned into Arrow datasets named by their hash, and the layers pointed
+    at those names."""
+    frames: dict[str, pd.DataFrame | pa.Table] = spec.get("datasets", {})
     if validate:
         top = (alt.TopLevelVConcatSpec if "vconcat" in spec else alt.TopLevelLayerSpec if "layer" in spec
                else alt.TopLevelUnitSpec)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from klynge import metrics
@@ -136,6 +137,22 @@ def _axis_labels(levels: pd.DataFrame) -> dict[str, str]:
             for level, n in zip(levels["level"].tolist(), levels["n"].tolist())}
 
 
+# The Arrow types of a chart's columns, and those of `metrics.level_comparison`'s.
+INTEGER, NUMBER, TEXT = pa.int64(), pa.float64(), pa.string()
+LEVEL_COLUMNS = {"level": TEXT, "clusters": INTEGER, "n": INTEGER, "median": NUMBER, "total": NUMBER}
+
+
+def _arrow(columns: dict[str, tuple[pa.DataType, list]]) -> pa.Table:
+    """A chart's table straight from its columns (name: (type, values)), NaN as a gap as
+    pandas sends it: for 45 clusters, the pandas steps of a frame and its conversion to Arrow
+    cost several times the texts in it."""
+    return pa.table({name: pa.array(values, type=kind, from_pandas=True) for name, (kind, values) in columns.items()})
+
+
+def _rows_of(columns: dict[str, tuple[pa.DataType, list]], positions: list[int]) -> dict[str, tuple[pa.DataType, list]]:
+    return {name: (kind, [values[position] for position in positions]) for name, (kind, values) in columns.items()}
+
+
 def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     """One row per level of `reports` (one year's reports with `cluster`, `cluster_id`,
     `level` and the figure's column): a dot per cluster with a value, the level's median as
@@ -143,16 +160,16 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     clusters with a value, no tick but a note that they are too few (or that none has it).
     Every level of the reports has its row, so that charts side by side line up.
 
-    The Vega-Lite spec is written as a dict, with the data as frames under `datasets`
-    (`drawing.draw` sends them as Arrow): Altair took 60 ms to build these five layers, most
-    of it copying the chart on every method call; the dict takes well under one."""
+    The Vega-Lite spec is written as a dict, with the data as Arrow tables under `datasets`
+    (`drawing.draw` sends them as they are): Altair took 60 ms to build these five layers,
+    most of it copying the chart on every method call; the dict takes well under one."""
     dots = metrics.cluster_values(reports, figure.key)
     levels = _level_comparison(reports, figure.key, figure.ratio_of)
     levels = levels[levels["level"] != metrics.WHOLE_PROGRAMME]
     labels = _axis_labels(levels)
     order = [labels[code] for code in levels["level"]]
-    # The columns of each dataset made as lists and added at once: a few pandas steps per
-    # column cost more than the texts (a theme page draws a chart per figure).
+    # Each dataset is made as lists and turned into an Arrow table at once (`_arrow`): the
+    # pandas steps of three small frames and their conversion cost more than the chart.
     dot_levels, dot_values = dots["level"].tolist(), dots["value"].tolist()
     present = set(dot_levels)
     names = {code: level_label(code) for code in present}
@@ -161,23 +178,31 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     # one text per cluster, its pattern looked up once.
     name = figure_label(figure.key)
     described = t("levels.dot_description")
-    dots = dots.assign(row=[labels.get(code) for code in dot_levels], level_label=dot_names,
-                       offset=_offsets(dot_levels, dot_values),
-                       description=[described.format(cluster=cluster, level=level, figure=name, value=text)
-                                    for cluster, level, text in zip(dots["cluster"].tolist(), dot_names,
-                                                                    _value_texts(dot_values, figure.unit))])
-    medians = levels[levels["median"].notna()]
-    median_levels = [level_label(code) for code in medians["level"].tolist()]
-    texts = [value_text(value, figure.unit) for value in medians["median"].tolist()]
-    medians = medians.assign(
-        row=[labels[code] for code in medians["level"].tolist()], level_label=median_levels, text=texts,
-        label=[t("levels.median_label", value=text) for text in texts],
-        description=[t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
-                     for level, text, n in zip(median_levels, texts, medians["n"].tolist())])
-    too_few = levels[levels["median"].isna()]
-    too_few = too_few.assign(row=[labels[code] for code in too_few["level"].tolist()], zero=0.0,
-                             label=[t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
-                                    for n in too_few["n"].tolist()])
+    clusters = dots["cluster"].tolist()
+    dots = _arrow({
+        "cluster_id": (INTEGER, dots["cluster_id"].tolist()), "cluster": (TEXT, clusters), "level": (TEXT, dot_levels),
+        "value": (NUMBER, dot_values), "row": (TEXT, [labels.get(code) for code in dot_levels]),
+        "level_label": (TEXT, dot_names), "offset": (NUMBER, _offsets(dot_levels, dot_values)),
+        "description": (TEXT, [described.format(cluster=cluster, level=level, figure=name, value=text)
+                               for cluster, level, text in zip(clusters, dot_names, _value_texts(dot_values, figure.unit))])})
+    # The levels' own columns, then those of the levels with a median and of those without.
+    own = {column: (kind, levels[column].tolist()) for column, kind in LEVEL_COLUMNS.items()}
+    with_median = [position for position, median in enumerate(own["median"][1]) if not math.isnan(median)]
+    without = [position for position, median in enumerate(own["median"][1]) if math.isnan(median)]
+    codes_with, codes_without = ([own["level"][1][position] for position in positions] for positions in (with_median, without))
+    median_levels = [level_label(code) for code in codes_with]
+    texts = [value_text(own["median"][1][position], figure.unit) for position in with_median]
+    medians = _arrow({
+        **_rows_of(own, with_median), "row": (TEXT, [labels[code] for code in codes_with]),
+        "level_label": (TEXT, median_levels), "text": (TEXT, texts),
+        "label": (TEXT, [t("levels.median_label", value=text) for text in texts]),
+        "description": (TEXT, [t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
+                               for level, text, n in zip(median_levels, texts, _rows_of(own, with_median)["n"][1])])})
+    too_few = _arrow({
+        **_rows_of(own, without), "row": (TEXT, [labels[code] for code in codes_without]),
+        "zero": (NUMBER, [0.0] * len(without)),
+        "label": (TEXT, [t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
+                         for n in _rows_of(own, without)["n"][1]])})
 
     value_format = _axis_format(figure.unit)
     y = {"field": "row", "type": "nominal", "title": None, "sort": order,
