@@ -69,6 +69,24 @@ def quiet_streamlit() -> None:
     logging.disable(logging.WARNING)
 
 
+def serve_bench_database(scale: str, engine: str) -> str:
+    """Point the dashboard at the benchmark's database of `scale` on `engine` (built first if
+    needed, progress to stderr) and run AppTest as a server runs; returns its URL."""
+    import os
+    import sys
+
+    from bench import importing, scales
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    url = importing.ensure_database(scale, engine, scales.ensure_data(scale, log), log)
+    os.environ["KLYNGE_DATABASE_URL"] = url
+    quiet_streamlit()
+    like_a_server()
+    return url
+
+
 @dataclass(frozen=True)
 class Change:
     """Widget values to set before a rerun: (kind, key, value), kind as in AppTest

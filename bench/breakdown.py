@@ -25,14 +25,13 @@ so these are the times the code takes (pyinstrument overstates code of many smal
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from bench import app, bare, importing, scales, warm
+from bench import app, bare, scales, warm
 
 PARTS = ("sql", "layer", "cache", "version", "charts", "tables")
 
@@ -88,14 +87,7 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=3, help="filter changes per page (1-10)")
     parser.add_argument("--pages", default="", help="url paths, comma-separated (default: every page)")
     args = parser.parse_args()
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    url = importing.ensure_database(args.scale, args.engine, scales.ensure_data(args.scale, log), log)
-    os.environ["KLYNGE_DATABASE_URL"] = url
-    app.quiet_streamlit()
-    app.like_a_server()
+    url = app.serve_bench_database(args.scale, args.engine)
     import streamlit as st
 
     from klynge import queries
@@ -138,7 +130,7 @@ def main() -> None:
             rest = warm_ms - sum(parts.values())
             rows.append({"page": name, **parts, "rest": rest, "bare": bare_ms, "own": rest - bare_ms, "warm": warm_ms,
                          "median": statistics.median(totals) * 1000})
-            log(f"  {name}: {warm_ms:.0f} ms")
+            print(f"  {name}: {warm_ms:.0f} ms", file=sys.stderr, flush=True)
             if sections is None:
                 sections = warm.sections_of(at, spec)
             if not sections:

@@ -10,10 +10,9 @@ the dashboard and its tests do not.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from bench import app, importing, scales
+from bench import app, scales
 
 
 def main() -> None:
@@ -24,13 +23,7 @@ def main() -> None:
     parser.add_argument("--change", type=int, default=0, help="which of the page's filter changes (0-9)")
     parser.add_argument("--cached", action="store_true", help="profile a rerun whose data are cached")
     args = parser.parse_args()
-    def log(message: str) -> None:
-        print(message, file=sys.stderr)
-
-    url = importing.ensure_database(args.scale, args.engine, scales.ensure_data(args.scale, log), log)
-    os.environ["KLYNGE_DATABASE_URL"] = url
-    app.quiet_streamlit()
-    app.like_a_server()
+    url = app.serve_bench_database(args.scale, args.engine)
     try:
         from pyinstrument import Profiler
     except ImportError:

@@ -149,10 +149,6 @@ def _arrow(columns: dict[str, tuple[pa.DataType, list]]) -> pa.Table:
     return pa.table({name: pa.array(values, type=kind, from_pandas=True) for name, (kind, values) in columns.items()})
 
 
-def _rows_of(columns: dict[str, tuple[pa.DataType, list]], positions: list[int]) -> dict[str, tuple[pa.DataType, list]]:
-    return {name: (kind, [values[position] for position in positions]) for name, (kind, values) in columns.items()}
-
-
 def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     """One row per level of `reports` (one year's reports with `cluster`, `cluster_id`,
     `level` and the figure's column): a dot per cluster with a value, the level's median as
@@ -185,24 +181,23 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
         "level_label": (TEXT, dot_names), "offset": (NUMBER, _offsets(dot_levels, dot_values)),
         "description": (TEXT, [described.format(cluster=cluster, level=level, figure=name, value=text)
                                for cluster, level, text in zip(clusters, dot_names, _value_texts(dot_values, figure.unit))])})
-    # The levels' own columns, then those of the levels with a median and of those without.
-    own = {column: (kind, levels[column].tolist()) for column, kind in LEVEL_COLUMNS.items()}
-    with_median = [position for position, median in enumerate(own["median"][1]) if not math.isnan(median)]
-    without = [position for position, median in enumerate(own["median"][1]) if math.isnan(median)]
-    codes_with, codes_without = ([own["level"][1][position] for position in positions] for positions in (with_median, without))
-    median_levels = [level_label(code) for code in codes_with]
-    texts = [value_text(own["median"][1][position], figure.unit) for position in with_median]
+    # The levels' own columns (`metrics.level_comparison`'s), for the levels with a median and
+    # for those without.
+    own = {column: levels[column].tolist() for column in LEVEL_COLUMNS}
+    has_median = [not math.isnan(median) for median in own["median"]]
+    medians, too_few = ({column: (LEVEL_COLUMNS[column], [value for value, has in zip(values, has_median) if has is wanted])
+                         for column, values in own.items()} for wanted in (True, False))
+    median_levels = [level_label(code) for code in medians["level"][1]]
+    texts = [value_text(value, figure.unit) for value in medians["median"][1]]
     medians = _arrow({
-        **_rows_of(own, with_median), "row": (TEXT, [labels[code] for code in codes_with]),
-        "level_label": (TEXT, median_levels), "text": (TEXT, texts),
-        "label": (TEXT, [t("levels.median_label", value=text) for text in texts]),
+        **medians, "row": (TEXT, [labels[code] for code in medians["level"][1]]), "level_label": (TEXT, median_levels),
+        "text": (TEXT, texts), "label": (TEXT, [t("levels.median_label", value=text) for text in texts]),
         "description": (TEXT, [t("levels.median_description", level=level, figure=name, value=text, n=fmt.integer(n))
-                               for level, text, n in zip(median_levels, texts, _rows_of(own, with_median)["n"][1])])})
+                               for level, text, n in zip(median_levels, texts, medians["n"][1])])})
     too_few = _arrow({
-        **_rows_of(own, without), "row": (TEXT, [labels[code] for code in codes_without]),
-        "zero": (NUMBER, [0.0] * len(without)),
+        **too_few, "row": (TEXT, [labels[code] for code in too_few["level"][1]]), "zero": (NUMBER, [0.0] * len(too_few["n"][1])),
         "label": (TEXT, [t("levels.too_few", minimum=metrics.MIN_PEERS) if n else t("levels.no_values")
-                         for n in _rows_of(own, without)["n"][1]])})
+                         for n in too_few["n"][1]])})
 
     value_format = _axis_format(figure.unit)
     y = {"field": "row", "type": "nominal", "title": None, "sort": order,
