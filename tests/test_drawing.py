@@ -4,6 +4,8 @@ written as a dict is checked and sent like an Altair chart's."""
 
 from __future__ import annotations
 
+import pickle
+
 import altair as alt
 import jsonschema
 import pandas as pd
@@ -229,3 +231,21 @@ def test_equal_tables_are_one_key_however_their_texts_are_held():
     assert frame_digest(shared) == frame_digest(apart)
     assert frame_digest(shared) != frame_digest(apart.assign(n=[1, 3]))
     assert frame_digest(shared) != frame_digest(shared.rename(columns={"n": "m"}))
+
+
+def test_a_table_made_from_the_caches_copy_of_an_answer_has_the_key_of_the_one_made_from_the_answer():
+    """The case met in Kvalifisering: a table derived from a data answer and the same table
+    derived from the cache's unpickled copy of the answer hold their string columns' parts
+    differently (one object or two), and plain pickles of them differ."""
+    from klynge.ui.kept import frame_digest
+
+    answer = pd.DataFrame({"cluster": ["A", "B"], "level": ["arena", "moden"], "n": [1, 2]})
+    copy = pickle.loads(pickle.dumps(answer))
+
+    def listing(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(level=frame["level"].map({"arena": "Arena", "moden": "Moden"}),
+                            target=frame["cluster"].map(str.lower))
+
+    assert listing(answer).equals(listing(copy))
+    assert pickle.dumps(listing(answer), protocol=5) != pickle.dumps(listing(copy), protocol=5)
+    assert frame_digest(listing(answer)) == frame_digest(listing(copy))

@@ -22,13 +22,14 @@ from klynge.ui.data import MAX_ENTRIES, TTL_SECONDS
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
-    """A table's key in the cache: the same for equal tables, however their values are held.
+    """A table's key in the cache: the same for equal tables, however their parts are held.
 
-    A plain pickle writes a Python object met twice as a reference to the first, so two equal
-    tables, one of which shares a text between cells (as a frame made from the original
-    answer may, where one made from the cache's unpickled copy does not), pickled to other
-    bytes: a view drawn a second time missed what the first had kept. Pickle's fast mode
-    keeps no such references: each value is written out where it stands."""
+    A plain pickle writes an object met twice as a reference to the first, so two equal
+    tables pickled to other bytes when one held an equal text once and the other twice: in
+    Kvalifisering's lists, made once from a data answer and once from the cache's unpickled
+    copy of it, the name of a string column's storage ("pyarrow") was one object in one and
+    two in the other, and a view drawn a second time missed what the first had kept. Pickle's
+    fast mode keeps no such references: each part is written out where it stands."""
     sink = io.BytesIO()
     pickler = pickle.Pickler(sink, protocol=5)
     pickler.fast = True  # no memo: the bytes follow the values alone (a table holds no cycles)
