@@ -69,6 +69,14 @@ def quiet_streamlit() -> None:
     logging.disable(logging.WARNING)
 
 
+def database_arguments(parser, scale: str = "national") -> None:
+    """The `--scale` and `--engine` options of a benchmark tool (`serve_bench_database`'s)."""
+    from bench import scales
+
+    parser.add_argument("--scale", choices=scales.SCALES, default=scale)
+    parser.add_argument("--engine", choices=scales.ENGINES, default="sqlite")
+
+
 def serve_bench_database(scale: str, engine: str) -> str:
     """Point the dashboard at the benchmark's database of `scale` on `engine` (built first if
     needed, progress to stderr) and run AppTest as a server runs; returns its URL."""

@@ -31,7 +31,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from bench import app, bare, scales, warm
+from bench import app, bare, warm
 
 PARTS = ("sql", "layer", "cache", "version", "charts", "tables")
 
@@ -82,8 +82,7 @@ def install(timers: Timers) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=scales.SCALES, default="national")
-    parser.add_argument("--engine", choices=scales.ENGINES, default="sqlite")
+    app.database_arguments(parser)
     parser.add_argument("--reruns", type=int, default=3, help="filter changes per page (1-10)")
     parser.add_argument("--pages", default="", help="url paths, comma-separated (default: every page)")
     args = parser.parse_args()

@@ -87,8 +87,7 @@ def count(page: str, scale: str, engine: str, reruns: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page", help="a url path, or path/section (e.g. medlemmer/composition)")
-    parser.add_argument("--scale", choices=scales.SCALES, default="national")
-    parser.add_argument("--engine", choices=scales.ENGINES, default="sqlite")
+    app.database_arguments(parser)
     parser.add_argument("--reruns", type=int, default=5, help="filter changes counted (1-9)")
     args = parser.parse_args()
     if not 1 <= args.reruns <= 9:

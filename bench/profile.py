@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import app, scales
+from bench import app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("page")
-    parser.add_argument("--scale", choices=scales.SCALES, default="europe")
-    parser.add_argument("--engine", choices=scales.ENGINES, default="sqlite")
+    app.database_arguments(parser, "europe")
     parser.add_argument("--change", type=int, default=0, help="which of the page's filter changes (0-9)")
     parser.add_argument("--cached", action="store_true", help="profile a rerun whose data are cached")
     args = parser.parse_args()

@@ -150,16 +150,14 @@ else:
     judged = next_level if choice == "next" else q.outcomes(chosen)
     # Each cluster's outcome against its target (one row each there), looked up in a dict:
     # a pandas lookup a row cost 5,000 of them at europe scale.
-    outcome: dict[tuple, str] = {}
-    for key, value in zip(zip(judged["cluster_id"].tolist(), judged["target"].tolist()), judged["outcome"].tolist()):
-        outcome.setdefault(key, value)
+    outcome = dict(zip(zip(judged["cluster_id"].tolist(), judged["target"].tolist()), judged["outcome"].tolist()))
     matrix["outcome"] = [outcome.get(key) for key in zip(matrix["cluster_id"].tolist(), matrix["target"].tolist())]
     # Ready first, then those to check, then those that miss something; by name within each.
     rank = {q.READY: 0, q.CHECK: 1, q.NOT_READY: 2}
     matrix = matrix.sort_values(["outcome", "cluster"], key=lambda c: c.map(rank) if c.name == "outcome" else c)
     matrix = matrix.assign(level=matrix["level"].map(level_label), target=matrix["target"].map(target_label),
                            outcome=matrix["outcome"].map(lambda o: t(f"qualification.outcome.{o}")))
-    order = [criterion_label(k) for k in criteria if criterion_label(k) in matrix.columns]
+    order = [headers[k] for k in criteria if headers[k] in matrix.columns]
     # A criterion of another target than the row's is left empty ("–" means "not judged").
     shown = matrix[["cluster", "level", "target", "outcome", *order]].fillna("")
     components.table(components.with_profile_links(shown), t("qualification.matrix_file", year=year),

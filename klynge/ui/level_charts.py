@@ -185,7 +185,7 @@ def level_distribution(reports: pd.DataFrame, figure: Figure) -> dict:
     # for those without.
     own = {column: levels[column].tolist() for column in LEVEL_COLUMNS}
     has_median = [not math.isnan(median) for median in own["median"]]
-    medians, too_few = ({column: (LEVEL_COLUMNS[column], [value for value, has in zip(values, has_median) if has is wanted])
+    medians, too_few = ({column: (LEVEL_COLUMNS[column], [value for value, has in zip(values, has_median) if has == wanted])
                          for column, values in own.items()} for wanted in (True, False))
     median_levels = [level_label(code) for code in medians["level"][1]]
     texts = [value_text(value, figure.unit) for value in medians["median"][1]]
