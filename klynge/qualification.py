@@ -103,19 +103,25 @@ def next_target(level: str | None, brand: str | None) -> str | None:
     return None
 
 
+# The statuses as `_judge` gives them, by their place here: small integers, which `assess`
+# turns into the statuses' texts a whole column at a time.
+STATUSES: tuple[str, ...] = (MET, MISSED, UNKNOWN, NOT_JUDGED)
+_MET, _MISSED, _UNKNOWN, _NOT_JUDGED = range(len(STATUSES))
+
+
 def _statuses(met: np.ndarray, missed: np.ndarray) -> np.ndarray:
-    """Each row's status: met, missed, else unknown."""
-    return np.where(met, MET, np.where(missed, MISSED, UNKNOWN)).astype(object)
+    """Each row's status (its place in `STATUSES`): met, missed, else unknown."""
+    return np.where(met, _MET, np.where(missed, _MISSED, _UNKNOWN)).astype(np.int8)
 
 
 def _judge(criterion: Criterion, threshold: float | None, facts: pd.DataFrame, year: int,
            esca_valid_years: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(actual value, status, gap) of one criterion for every cluster in `facts`, as arrays
-    in the order of its rows."""
+    in the order of its rows; the status as its place in `STATUSES`."""
     rows = len(facts)
     nothing = np.full(rows, np.nan)
     if criterion.source is None or (criterion.counted and threshold is None):
-        return nothing, np.full(rows, NOT_JUDGED, dtype=object), nothing
+        return nothing, np.full(rows, _NOT_JUDGED, dtype=np.int8), nothing
     if criterion.key == "esca_gold":
         labels = facts["esca_label"].tolist() if "esca_label" in facts else [None] * rows
         awarded = pd.to_numeric(facts["esca_year"], errors="coerce").to_numpy(float) if "esca_year" in facts else nothing
@@ -187,8 +193,8 @@ def assess(facts: pd.DataFrame, rules: Rules, year: int, targets: tuple[str, ...
     def each_criterion(values: list, dtype) -> pd.Series:
         return pd.Series(values, dtype=dtype).take(tiled).reset_index(drop=True)
 
-    def stacked(position: int, dtype) -> pd.Series:
-        return pd.Series(np.column_stack([judgement[position] for judgement in judged]).ravel(), dtype=dtype)
+    def stacked(position: int) -> np.ndarray:
+        return np.column_stack([judgement[position] for judgement in judged]).ravel()
 
     return pd.DataFrame({
         "cluster_id": each_cluster(facts["cluster_id"]), "cluster": each_cluster(facts["cluster"]),
@@ -196,7 +202,8 @@ def assess(facts: pd.DataFrame, rules: Rules, year: int, targets: tuple[str, ...
         "target": each_criterion([target for target, _, _ in parts], "str"),
         "criterion": each_criterion([criterion.key for _, criterion, _ in parts], "str"),
         "minimum": each_criterion([np.nan if threshold is None else float(threshold) for *_, threshold in parts], float),
-        "actual": stacked(0, float), "status": stacked(1, "str"), "gap": stacked(2, float),
+        "actual": stacked(0), "status": pd.Series(STATUSES, dtype="str").take(stacked(1)).reset_index(drop=True),
+        "gap": stacked(2),
     })[ASSESSMENT_COLUMNS]
 
 
@@ -208,35 +215,54 @@ def outcomes(assessment: pd.DataFrame) -> pd.DataFrame:
     keys = ["cluster_id", "cluster", "level", "target"]
     # One pass over the rows, in their order (pandas' groupby(...).agg(list) makes a list per
     # group in Python too, but 30 times slower: 2.6 s for 5,000 clusters). A row with a
-    # missing key belongs to no cluster, as groupby would leave it out.
+    # missing key belongs to no cluster, as groupby would leave it out: it has no outcome
+    # (with no criterion judged, it would read as ready).
     lists: dict[str, dict[tuple, list[str]]] = {status: {} for status in (MET, MISSED, UNKNOWN, NOT_JUDGED)}
     complete = assessment[keys].notna().all(axis=1).tolist()
+    firsts: dict[tuple, int] = {}  # each key's first row, in the rows' order
     rows = zip(complete, *(assessment[key].tolist() for key in keys), assessment["status"].tolist(),
                assessment["criterion"].tolist())
-    for whole, *key, status, criterion in rows:
-        if whole and status in lists:
-            lists[status].setdefault(tuple(key), []).append(criterion)
-    frame = assessment.drop_duplicates(keys)[[*keys, "brand"]].reset_index(drop=True)
-    index = list(zip(*(frame[key].tolist() for key in keys)))
+    for position, (whole, *key, status, criterion) in enumerate(rows):
+        if whole:
+            key = tuple(key)
+            firsts.setdefault(key, position)
+            if status in lists:
+                lists[status].setdefault(key, []).append(criterion)
+    frame = assessment[[*keys, "brand"]].take(list(firsts.values())).reset_index(drop=True)
     for status, criteria in lists.items():
-        frame[status] = [criteria.get(key, []) for key in index]
+        frame[status] = [criteria.get(key, []) for key in firsts]
     frame["outcome"] = [NOT_READY if missed else CHECK if unknown else READY
                         for missed, unknown in zip(frame[MISSED], frame[UNKNOWN])]
     return frame[OUTCOME_COLUMNS]
+
+
+def next_level_rows(assessment: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `assess` that judge each cluster against its next level (`next_target`
+    of its level and brand), in their order; clusters with no level above them have none."""
+    # The next level is worked out once per level and brand (as the first row of each pair
+    # holds them) and spread to the rows by numpy: a merge on the two columns, or a Python
+    # loop over 80,000 rows, cost more than the rest of `for_next_level`.
+    level_codes, _ = pd.factorize(assessment["level"])
+    brand_codes, brands = pd.factorize(assessment["brand"])
+    pairs = (level_codes + 1) * (len(brands) + 1) + brand_codes + 1
+    _, firsts, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+    # The targets compared by their codes too (-2 for none: no row's code).
+    target_codes, targets = pd.factorize(assessment["target"])
+    code_of = {target: code for code, target in enumerate(targets.tolist())}
+    levels, brand_of = assessment["level"], assessment["brand"]
+    wanted = np.full(len(firsts), -2)
+    for pair, row in enumerate(firsts.tolist()):
+        brand = brand_of.iloc[row]
+        wanted[pair] = code_of.get(next_target(levels.iloc[row], brand if isinstance(brand, str) else None), -2)
+    chosen = target_codes == wanted[inverse.reshape(-1)]
+    return assessment[chosen].reset_index(drop=True)
 
 
 def for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:
     """`outcomes` against each cluster's next level (clusters with none above them left out)."""
     if assessment.empty:
         return outcomes(assessment)
-    # Only the rows of each cluster's next level are looked at (a quarter of them): the next
-    # level is worked out once per level and brand, and matched to the rows by those.
-    pairs = assessment[["level", "brand"]].drop_duplicates()
-    pairs["wanted"] = [next_target(level, brand if isinstance(brand, str) else None)
-                       for level, brand in zip(pairs["level"], pairs["brand"])]
-    wanted = assessment[["level", "brand"]].merge(pairs, on=["level", "brand"], how="left")["wanted"]
-    chosen = assessment[(assessment["target"] == wanted.set_axis(assessment.index)).to_numpy()]
-    return outcomes(chosen).reset_index(drop=True)
+    return outcomes(next_level_rows(assessment))
 
 
 def ready_for_next_level(assessment: pd.DataFrame) -> pd.DataFrame:

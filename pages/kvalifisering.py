@@ -70,7 +70,9 @@ components.table(pd.DataFrame(rows), t("qualification.thresholds_file", year=yea
 validity = rules.value("esca_valid_years", "programme", year)
 st.caption(t("qualification.esca_rule", years="–" if validity is None else fmt.integer(validity)))
 
-next_level = q.for_next_level(assessment)
+# The rows that judge each cluster against its next level, and the outcomes they give.
+next_rows = q.next_level_rows(assessment)
+next_level = q.outcomes(next_rows)
 LABELS = {"cluster": t("col.cluster"), "level": t("col.level"), "target": t("qualification.next_level"),
           "met": t("qualification.met_count"), "unknown": t("qualification.unknown"), "not_judged": t("qualification.not_judged"),
           "missed": t("qualification.missed")}
@@ -106,7 +108,7 @@ choice = st.segmented_control(t("qualification.against"), ["next", *q.TARGETS], 
                               format_func=lambda c: t("qualification.next_level") if c == "next" else target_label(c),
                               key="mot", bind="query-params") or "next"
 if choice == "next":
-    chosen = assessment.merge(next_level[["cluster_id", "target"]], on=["cluster_id", "target"])
+    chosen = next_rows
 else:
     chosen = assessment[assessment["target"] == choice]
 

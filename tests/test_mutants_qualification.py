@@ -78,7 +78,8 @@ def test_the_brand_is_carried_and_an_nce_cluster_aims_at_moden():
 
 
 def test_the_next_level_is_looked_at_alone_and_judged_as_among_every_target():
-    """Each cluster's outcome for its next level is the one `outcomes` gives it among every
+    """Each cluster's outcome for its next level (and the rows it rests on, `next_level_rows`)
+    is the one `outcomes` gives it among every
     target: a cluster at each level and brand (NCE, none, an empty one, a missing level), a
     mature one with none above it, in an order that is not the clusters' ids. By hand: 1 has
     2 R&D actors of Arena Pro's 3, 8 four points of NCE's five; 6 lacks its other partners."""
@@ -96,6 +97,12 @@ def test_the_next_level_is_looked_at_alone_and_judged_as_among_every_target():
     chosen = q.for_next_level(assessment)
     pd.testing.assert_frame_equal(chosen, expected)
     assert chosen["cluster_id"].tolist() == [3, 5, 1, 4, 6, 8]
+    # The rows behind them: each cluster's criteria of its next level, in the assessment's order.
+    rows = q.next_level_rows(assessment)
+    pd.testing.assert_frame_equal(rows, assessment[[aims[cid] == target for cid, target in zip(
+        assessment["cluster_id"], assessment["target"])]].reset_index(drop=True))
+    assert rows.groupby("cluster_id", sort=False)["target"].first().to_dict() == {3: "moden", 5: "nce", 1: "arena_pro",
+                                                                                  4: "arena", 6: "arena", 8: "nce"}
     assert chosen["outcome"].tolist() == [q.READY, q.READY, q.NOT_READY, q.READY, q.CHECK, q.NOT_READY]
 
 
@@ -202,3 +209,19 @@ def test_facts_in_nullable_integer_columns_are_judged_as_plain_numbers():
     assert row_of(assessment, "arena", "core_companies", 2)["status"] == q.UNKNOWN
     assert row_of(assessment, "nce", "esca_gold", 2)["status"] == q.UNKNOWN
     assert row_of(assessment, "nce", "esca_gold", 1)["status"] == q.MET
+
+
+def test_a_row_without_a_cluster_has_no_outcome():
+    """Rows whose cluster, level or target is missing belong to no cluster: `outcomes` leaves
+    them out rather than listing a cluster with no criterion judged, which would read as
+    ready (nothing unknown is ever met). The other cluster keeps its outcome."""
+    facts = pd.DataFrame([facts_row(cluster_id=1, level=None), facts_row(cluster_id=2, rnd_actors=2)])
+    assessment = q.assess(facts, DEFAULT_RULES, YEAR)
+    assert assessment["level"].isna().sum() == 20  # cluster 1's rows: 5 + 7 + 3 + 5
+    every = q.outcomes(assessment)
+    assert every["cluster_id"].tolist() == [2, 2, 2, 2]
+    assert every.set_index("target")["outcome"].to_dict() == {
+        "arena": q.READY, "arena_pro": q.NOT_READY, "nce": q.READY, "moden": q.READY}
+    assert list(every.index) == [0, 1, 2, 3]
+    nameless = assessment.assign(cluster=assessment["cluster"].where(assessment["cluster_id"] != 2))
+    assert q.outcomes(nameless).empty and list(q.outcomes(nameless).columns) == q.OUTCOME_COLUMNS
