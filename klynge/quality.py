@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -112,23 +113,29 @@ def register_mismatches(reports: pd.DataFrame, register: pd.DataFrame) -> pd.Dat
 
 def jumps(reports: pd.DataFrame, factor: float) -> pd.DataFrame:
     """Figures that changed by more than `factor` (up or down) from a cluster's report the
-    year before."""
+    year before (when both years have a report, and the larger of the two figures is at
+    least the field's floor in `JUMP_FIELDS`)."""
     if reports.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     ordered = reports.sort_values(["cluster_id", "report_year"])
-    previous = ordered.groupby("cluster_id").shift(1)
-    follows = ordered["report_year"] - previous["report_year"] == 1
+    # In numpy, field by field (a pandas step per field cost more than the comparisons): each
+    # row beside the row before it, where that is the same cluster's report of the year before.
+    clusters, years = ordered["cluster_id"].tolist(), ordered["report_year"].tolist()
+    follows = np.array([False] + [cluster == earlier_cluster and year - earlier_year == 1 for cluster, earlier_cluster,
+                                  year, earlier_year in zip(clusters[1:], clusters, years[1:], years)], dtype=bool)
+    names, levels = ordered["cluster"].tolist(), ordered["level"].tolist()
     rows = []
     for name, floor in JUMP_FIELDS.items():
-        now, before = ordered[name].astype(float), previous[name].astype(float)
-        big = pd.concat([now, before], axis=1).max(axis=1) >= floor
-        ratio = (now.clip(lower=1e-9) / before.clip(lower=1e-9))
-        flagged = follows & big & ((ratio > factor) | (ratio < 1 / factor))
-        for index in ordered.index[flagged]:
-            row = ordered.loc[index]
-            rows.append(("jump", row["cluster_id"], row["cluster"], row["report_year"], row["level"], name,
-                         f"{_number(before[index])} → {_number(now[index])} from the year before", "jump",
-                         {"before": float(before[index]), "after": float(now[index])}))
+        now = ordered[name].to_numpy(dtype=float, na_value=np.nan)
+        before = np.concatenate([[np.nan], now[:-1]])
+        with np.errstate(invalid="ignore"):
+            big = np.fmax(now, before) >= floor  # the larger of the two; a gap is not a figure
+            ratio = np.maximum(now, 1e-9) / np.maximum(before, 1e-9)
+            flagged = follows & big & ((ratio > factor) | (ratio < 1 / factor))
+        for row in np.flatnonzero(flagged).tolist():
+            rows.append(("jump", clusters[row], names[row], years[row], levels[row], name,
+                         f"{_number(before[row])} → {_number(now[row])} from the year before", "jump",
+                         {"before": float(before[row]), "after": float(now[row])}))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 

@@ -118,8 +118,9 @@ def _frame(engine: Engine | Connection, query: Select) -> pd.DataFrame:
         names, rows = list(result.keys()), result.fetchall()
     if not rows or len(set(names)) < len(names):
         return pd.DataFrame(rows, columns=names)
-    # Built column by column: two to three times faster than from rows, with the same dtypes.
-    return pd.DataFrame(dict(zip(names, zip(*rows))), columns=names)
+    # Built column by column: two to three times faster than from rows, with the same dtypes;
+    # each column a list (pandas makes a tuple into a list first: half again the time).
+    return pd.DataFrame(dict(zip(names, map(list, zip(*rows)))), columns=names)
 
 
 def reports(engine: Engine | Connection, flt: Filter = Filter(), columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -371,7 +372,7 @@ def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
         frame[list(_REGISTER_COUNTS)] = frame[list(_REGISTER_COUNTS)].astype("int64")
         frame["members_total"] = frame[list(MEMBER_COUNT_FIELDS)].sum(axis=1)
         return frame
-    columns: dict[str, object] = dict(zip(names, zip(*rows)))
+    columns: dict[str, object] = dict(zip(names, map(list, zip(*rows))))
     for name in _REGISTER_COUNTS:
         columns[name] = np.array([0 if value is None else int(value) for value in columns[name]], dtype="int64")
     columns["reported"] = np.array([bool(value) for value in columns["reported"]], dtype=bool)
