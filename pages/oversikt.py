@@ -53,7 +53,8 @@ def tile_value(figure: str, value: float) -> str:
 
 
 # The whole selection: five tiles, not five per level (25 tiles stack to a long page on a phone).
-whole = metrics.key_figures(metrics.totals(summary), year).set_index("figure")
+# Only the key figures are added up over the levels (each is a sum), not every column.
+whole = metrics.key_figures(metrics.totals(summary[["report_year", "level", *metrics.KEY_FIGURES]]), year).set_index("figure")
 # A level's figures fall when its clusters move up: with only some levels chosen, a change is
 # not good or bad in itself, so it is shown without colour.
 every_level = not flt.levels or set(flt.levels) >= {*LEVEL_CODES, OUTSIDE_LEVEL}

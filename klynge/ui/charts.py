@@ -160,6 +160,18 @@ def _with_level_labels(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return data.assign(level_label=data["level"].map(level_label))
 
 
+def _level_rows(frame: pd.DataFrame, value: str, *columns: str) -> dict[str, list]:
+    """The rows of `frame` with a `value`, as lists: `level`, `columns` and `level_label`,
+    as `_with_level_labels` gives them (for `year_rows`: a level chart's few dozen rows cost
+    more in pandas' steps than in their values)."""
+    kept = [row for row, gap in enumerate(frame[value].isna().tolist()) if not gap]
+    rows = {name: [values[row] for row in kept] for name, values in
+            ((name, frame[name].tolist()) for name in dict.fromkeys(["level", *columns]))}
+    labels = {code: level_label(code) for code in dict.fromkeys(rows["level"])}
+    rows["level_label"] = [labels[code] for code in rows["level"]]
+    return rows
+
+
 def with_year_gaps(data: pd.DataFrame, series: str, year: str = "report_year",
                    span: tuple[int, int] | None = None) -> pd.DataFrame:
     """`data` with a row for every year of `span` (else its first to last year) in every
@@ -279,8 +291,11 @@ def level_trend(frame: pd.DataFrame, value: str, title: str, unit: str = "count"
     narrow = beside > 1
     # n: the clusters a level's figure rests on (per-level sums have it), in the tooltip.
     counted = ["clusters"] if "clusters" in frame and value != "clusters" else []
-    data = _with_level_labels(frame, "report_year", value, *counted)
-    data = with_year_gaps(data[data[value].notna()], "level_label")
+    rows = _level_rows(frame, value, "report_year", value, *counted)
+    if rows["report_year"]:
+        data = year_rows(rows, "level_label", span=(int(min(rows["report_year"])), int(max(rows["report_year"]))))
+    else:  # nothing to draw: the frame's own (empty) columns
+        data = _with_level_labels(frame, "report_year", value, *counted).iloc[0:0]
     colour = _level_colour_dict(data)
     fill = {"field": "level_label", "type": "nominal", "legend": None, "scale": _level_scale_dict()}
     if counted:
@@ -314,8 +329,8 @@ def level_year_bars(frame: pd.DataFrame, value: str, title: str, unit: str = "co
     report stays on the axis, empty. With `pick`, a click on a bar picks its level and year
     (`drill`). Written as a Vega-Lite dict, as `level_trend` is: Finansiering, Medlemmer
     and the "over the years" sections draw several on each filter change."""
-    data = _with_level_labels(frame, "report_year", value)
-    data = data[data[value].notna()]
+    rows = _level_rows(frame, value, "report_year", value)
+    data = pd.DataFrame(rows) if rows["level"] else _with_level_labels(frame, "report_year", value).iloc[0:0]
     year_axis = _year_encoding()
     # Every year of the span on the axis, by the scale's domain, not by rows without a figure:
     # Vega-Lite's stack turns a year's bars into nothing when one of its levels has none.
