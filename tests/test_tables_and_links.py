@@ -27,6 +27,7 @@ from klynge.ui.catalogue_en import EN
 from klynge.ui.catalogue_nb import NB
 from klynge.ui.components import LINK_COLUMN
 from klynge.ui.pages import PAGES
+from klynge.ui.texts import speaking
 from tests.test_pages import DASHBOARD, demo_url, open_section  # noqa: F401 - the demo database is shared
 
 MEMBERS = "pages/medlemmer.py"
@@ -251,3 +252,22 @@ def test_the_scroll_cues_style_holds_no_data():
     assert re.fullmatch(r"[a-z0-9-]+", f"scroll-{slug(hostile)}")
     with pytest.raises(ValueError):
         scroll_cue(900, "scroll-</style>")
+
+
+def test_a_tables_frame_is_made_in_one_step_as_renaming_would_make_it():
+    """What `_layout` shows: the columns under their headers in order, numbers as numbers (a
+    gap as SORTABLE_GAP), the frame's index and the name of its columns (a pivot's) kept; two
+    columns under one header stay two, as a rename leaves them."""
+    frame = pd.DataFrame({"level": ["Arena", "NCE"], "a": [1, 2], "b": [3.5, None]}, index=[4, 7])
+    frame.columns.name = "figure"
+    layout = components._layout.__wrapped__
+    with speaking("nb"):
+        shown, *_ = layout(frame, {"a": "count", "b": "mnok"}, {"level": "Nivå", "a": "Antall", "b": "Penger"},
+                           "nb", "Profil", "Åpne")
+        assert list(shown.columns) == ["Nivå", "Antall", "Penger"] and shown.columns.name == "figure"
+        assert list(shown.index) == [4, 7] and shown["Nivå"].tolist() == ["Arena", "NCE"]
+        assert shown["Antall"].tolist() == [1, 2] and shown["Penger"].tolist() == [3.5, components.SORTABLE_GAP]
+        twice, *_ = layout(frame, {"a": "count", "b": "mnok"}, {"level": "Nivå", "a": "Tall", "b": "Tall"},
+                           "nb", "Profil", "Åpne")
+    assert list(twice.columns) == ["Nivå", "Tall", "Tall"]
+    assert twice.iloc[:, 2].tolist() == [3.5, components.SORTABLE_GAP]

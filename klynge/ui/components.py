@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
@@ -244,16 +245,29 @@ def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], 
     """What `table` shows, kept per table and language (`lang`, which the number formats
     follow): the frame under its headers with numbers as numbers (gaps as SORTABLE_GAP), its
     display values (`display_values`), the headers, the column widths and the row height."""
-    shown = frame.assign(**{column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
-    texts = {column: fmt.column(shown[column], unit) for column, unit in units.items()}
-    shown = shown.assign(**{column: _sortable(shown[column]) for column, unit in units.items() if unit in NUMBER_UNITS})
+    numbers = {column: _numbers(frame[column]) for column, unit in units.items() if unit in NUMBER_UNITS}
+    texts = {column: fmt.column(numbers[column] if column in numbers else frame[column], unit) for column, unit in units.items()}
     headers = {column: profile_header if column == LINK_COLUMN else str(labels[column]) for column in frame.columns}
-    contents = {column: _width(pd.Series([open_profile]) if column == LINK_COLUMN
-                               else texts[column] if column in texts else frame[column])
+    # A text made here has no gap ("–" stands for one): measured as a plain list.
+    contents = {column: round(CHARACTER_PX * len(open_profile)) if column == LINK_COLUMN
+                else _text_width(texts[column].tolist()) if column in texts else _width(frame[column])
                 for column in frame.columns}
     widths, row_height = column_widths(headers, contents, {c for c in frame.columns if c != LINK_COLUMN and c not in units})
-    shown = shown.rename(columns=labels)
+    # The frame under its headers, numbers as numbers, made in one step (not replaced, then
+    # renamed: each a copy of the whole frame); two columns under one header stay two, as a
+    # rename leaves them.
+    values = {column: _sortable(numbers[column]) if column in numbers else frame[column] for column in frame.columns}
+    if len(set(labels.values())) == len(frame.columns) and len(set(frame.columns)) == len(frame.columns):
+        shown = pd.DataFrame({labels[column]: values[column] for column in frame.columns}, index=frame.index)
+        shown.columns.name = frame.columns.name
+    else:
+        shown = frame.assign(**{column: values[column] for column in numbers}).rename(columns=labels)
     return shown, display_values(shown, {labels[column]: text for column, text in texts.items()}), headers, widths, row_height
+
+
+def _text_width(texts: list[str]) -> int:
+    """`_width` of texts without gaps."""
+    return round(CHARACTER_PX * max(map(len, texts), default=0))
 
 
 def display_values(frame: pd.DataFrame, texts: dict[str, pd.Series]) -> bytes:
@@ -266,9 +280,18 @@ def display_values(frame: pd.DataFrame, texts: dict[str, pd.Series]) -> bytes:
     place, one at a time, and the result converted to Arrow (5,000 rows: 38 ms; about 8 %
     of the pages' reruns at national scale). Here it is done a column at a time (3 ms), once
     per table (`_layout` is kept). `tests/test_format.py` holds the two to the same bytes."""
-    shown = pd.DataFrame({column: pd.Series([str(value) for value in texts[column].tolist()], index=frame.index, dtype=str)
-                          if column in texts else frame[column].astype(str) for column in frame.columns}, index=frame.index)
-    return dataframe_util.convert_pandas_df_to_arrow_bytes(shown)
+    columns = {}
+    for column in frame.columns:
+        if column in texts:
+            columns[column] = pd.array([str(value) for value in texts[column].tolist()], dtype=str)
+        else:  # a text column is its own `str` (and keeps its gaps, as `astype(str)` does)
+            values = frame[column]
+            same = values.dtype == _TEXT and values.dtype.storage == _TEXT.storage
+            columns[column] = (values if same else values.astype(str)).array
+    return dataframe_util.convert_pandas_df_to_arrow_bytes(pd.DataFrame(columns, index=frame.index))
+
+
+_TEXT = pd.StringDtype(na_value=np.nan)  # what `astype(str)` makes (pandas' default text)
 
 
 # The key under which `shown_as` hands its display values to `_marshall_display_values`.
