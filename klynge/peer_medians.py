@@ -181,7 +181,8 @@ def level_medians(engine: Engine, years: tuple[int, int], figures: tuple[str, ..
         S = schema.level_sums
         groups = conn.execute(select(S.c.report_year, S.c.level, func.sum(S.c.clusters))
                               .where(S.c.report_year.between(*years)).group_by(S.c.report_year, S.c.level)).all()
-        left_out = reports_with_derived(conn, Filter(clusters=exclude, years=years)) if exclude else pd.DataFrame()
+        # Only the figures asked for (and what they are made of) of the left-out clusters.
+        left_out = reports_with_derived(conn, Filter(clusters=exclude, years=years), figures) if exclude else pd.DataFrame()
         try:
             return from_middles(kept, groups, left_out, list(figures))
         except NotInMiddle:
