@@ -8,7 +8,9 @@ import pickle
 
 import altair as alt
 import jsonschema
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
@@ -249,3 +251,26 @@ def test_a_table_made_from_the_caches_copy_of_an_answer_has_the_key_of_the_one_m
     assert listing(answer).equals(listing(copy))
     assert pickle.dumps(listing(answer), protocol=5) != pickle.dumps(listing(copy), protocol=5)
     assert frame_digest(listing(answer)) == frame_digest(listing(copy))
+
+
+def test_a_dict_charts_frame_is_sent_with_the_columns_and_types_from_pandas_gives():
+    """A dict spec's frame of numbers and texts is made Arrow a column at a time: the same
+    columns and types as pyarrow's `Table.from_pandas`, a gap null, without the index (a
+    chart reads none); a frame with another type of column goes through Streamlit's own
+    conversion."""
+    frame = pd.DataFrame({"report_year": [2020, 2021, 2022], "value": [1.5, np.nan, 3.0],
+                          "label": pd.array(["Arena", None, "NCE"], dtype="str"), "few": [True, False, True]},
+                         index=[3, 5, 9])
+    spec = drawing.vega_lite_spec({"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "mark": "point",
+                                   "data": {"name": "points"}, "datasets": {"points": frame}}, validate=False)
+    (data,) = spec["datasets"].values()
+    sent = pa.ipc.open_stream(data).read_all()
+    by_pandas = pa.Table.from_pandas(frame, preserve_index=False)
+    assert sent.column_names == ["report_year", "value", "label", "few"] == by_pandas.column_names
+    assert sent.schema.types == by_pandas.schema.types == [pa.int64(), pa.float64(), pa.large_string(), pa.bool_()]
+    assert sent.to_pylist() == [{"report_year": 2020, "value": 1.5, "label": "Arena", "few": True},
+                                {"report_year": 2021, "value": None, "label": None, "few": False},
+                                {"report_year": 2022, "value": 3.0, "label": "NCE", "few": True}]
+    assert drawing.arrow_table(frame.assign(when=pd.to_datetime(["2020-01-01"] * 3))) is None
+    assert drawing.arrow_table(frame.assign(amount=pd.Series([1, None, 2], dtype=object))) is None
+    assert drawing.arrow_table(frame.rename(columns={"value": 7})) is None

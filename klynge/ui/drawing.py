@@ -34,6 +34,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -48,6 +49,38 @@ _TRANSFORMER = "klynge_arrow"
 # time sets and restores them.
 _altair_settings = threading.Lock()
 _checked: set[str] = set()
+
+
+# pandas' text, as its constructors make it: held in Arrow already.
+_TEXT = pd.StringDtype(na_value=float("nan"))
+_NUMBERS = (np.dtype("int64"), np.dtype("float64"), np.dtype("bool"))
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table | None:
+    """A chart's frame as an Arrow table, a column at a time: the columns and types pyarrow's
+    `Table.from_pandas` gives (a gap in a number column null), without pandas' metadata and
+    index, which no chart reads. None where a column is of another type (or a name not a
+    text): such a frame goes through Streamlit's conversion. For a chart's few dozen rows,
+    `from_pandas` costs more in its own steps (0.5 ms a table) than this does in all (0.2)."""
+    arrays = []
+    for name, column in frame.items():
+        if not isinstance(name, str):
+            return None
+        if column.dtype == _TEXT and column.dtype.storage == "pyarrow":
+            arrays.append(column.array.__arrow_array__())
+        elif column.dtype in _NUMBERS:
+            arrays.append(pa.array(column.to_numpy(), from_pandas=True))
+        else:
+            return None
+    return pa.Table.from_arrays(arrays, names=list(frame.columns))
+
+
+def _as_table(frame: pd.DataFrame | pa.Table) -> pd.DataFrame | pa.Table:
+    """A dict spec's dataset as `arrow_table` makes it, where it can."""
+    if isinstance(frame, pd.DataFrame) and frame.columns.is_unique:
+        table = arrow_table(frame)
+        return frame if table is None else table
+    return frame
 
 
 def _to_arrow(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
@@ -84,15 +117,15 @@ def vega_lite_spec(chart: alt.TopLevelMixin | dict, validate: bool) -> dict:
 
 def _from_dict(spec: dict, validate: bool) -> dict:
     """A spec written as a dict: checked against the schema (without its data), its frames
-    (or Arrow tables) turned into Arrow datasets named by their hash, and the layers pointed
-    at those names."""
+    (or Arrow tables) turned into Arrow datasets named by their hash (a frame a column at a
+    time where it can, `arrow_table`), and the layers pointed at those names."""
     frames: dict[str, pd.DataFrame | pa.Table] = spec.get("datasets", {})
     if validate:
         top = (alt.TopLevelVConcatSpec if "vconcat" in spec else alt.TopLevelLayerSpec if "layer" in spec
                else alt.TopLevelUnitSpec)
         top.validate({**spec, "datasets": {name: [] for name in frames}})
     datasets: dict[str, bytes] = {}
-    renamed = {name: _to_arrow(frame, datasets)["name"] for name, frame in frames.items()}
+    renamed = {name: _to_arrow(_as_table(frame), datasets)["name"] for name, frame in frames.items()}
 
     def point(node):
         if isinstance(node, dict):
