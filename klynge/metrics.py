@@ -45,10 +45,10 @@ def _divide(numerator, denominator) -> np.ndarray:
         return np.where(below != 0, above / below, np.nan)
 
 
-def _values(columns: dict[str, pd.Series], name: str) -> np.ndarray:
-    """A column (of a frame's `columns`, by name) as a numpy array: as it is for a numpy
-    column (a sum of counts stays a whole number), as floats with NaN for a gap otherwise."""
-    column = columns[name]
+def _values(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as a numpy array: as it is for a numpy column (a sum of counts stays a whole
+    number), as floats with NaN for a gap otherwise."""
+    column = frame[name]
     return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -145,15 +145,14 @@ def with_derived(frame: pd.DataFrame, rules: Rules | None, figures=None) -> pd.D
     the sums.)"""
     values: dict[str, np.ndarray] = {}
     new: dict[str, np.ndarray] = {}
-    columns = dict(frame.items())  # each column looked up once, not once a figure that reads it
     for figure in derived_for(DERIVED if figures is None else figures):
         reads, formula = DERIVED[figure]
         for name in reads:  # a derived figure read is made above it, in `values` already
             if name not in values:
-                values[name] = _values(columns, name)
+                values[name] = _values(frame, name)
         new[figure] = programme_money(frame, rules).to_numpy() if formula is None else formula(values)
         values[figure] = new[figure]
-    replaced = [name for name in new if name in columns]
+    replaced = [name for name in new if name in frame]
     return pd.concat([frame.drop(columns=replaced) if replaced else frame, pd.DataFrame(new, index=frame.index)], axis=1)
 
 

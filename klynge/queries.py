@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -191,9 +192,16 @@ def level_summary_from_reports(engine: Engine, flt: Filter = Filter()) -> pd.Dat
 def _beyond(max_years: Rules):
     """Whether a report's year is past its level's time limit: its year of the period (counted
     from the period's first year) is beyond the `max_years` in force in the report's year."""
+    return _beyond_spans(tuple(max_years.spans("max_years")))
+
+
+@lru_cache(maxsize=16)
+def _beyond_spans(spans: tuple[tuple[Rule, int | None], ...]):
+    """`_beyond` for these versions of `max_years` (made once: a condition of a dozen parts
+    costs a millisecond to build, and the overview asks for it on every filter change)."""
     conditions, long_enough = [], []
     periods = _LONG_PERIODS
-    for rule, until in max_years.spans("max_years"):
+    for rule, until in spans:
         if rule.value is None:
             continue
         in_force = R.c.report_year >= rule.valid_from if until is None else R.c.report_year.between(rule.valid_from, until)
