@@ -36,8 +36,12 @@ def worded(frame):
     )
 
 
+# Worded once for every finding, then taken a kind at a time (and whole for the download).
+shown = worded(findings)
+
+
 def listing(kind: str):
-    return worded(findings[findings["kind"] == kind])
+    return shown[findings["kind"] == kind]
 
 
 st.subheader(t("quality.missing"))
@@ -62,6 +66,6 @@ for kind, title_key in (("warning", "quality.warnings"), ("jump", "quality.jumps
                      t(f"{title_key}_file"), labels=LABELS)
 
 st.subheader(t("quality.all"))
-everything = worded(findings).assign(kind=findings["kind"].map(lambda k: t(f"quality.kind.{k}")))
+everything = shown.assign(kind=findings["kind"].map(lambda k: t(f"quality.kind.{k}")))
 components.downloads(everything[["kind", "cluster", "report_year", "level", "field", "message"]].rename(columns=LABELS),
                      t("quality.all_file"))
