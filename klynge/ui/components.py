@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
@@ -257,7 +256,7 @@ def _layout(frame: pd.DataFrame, units: dict[str, str], labels: dict[str, str], 
     # renamed: each a copy of the whole frame); two columns under one header stay two, as a
     # rename leaves them.
     values = {column: _sortable(numbers[column]) if column in numbers else frame[column] for column in frame.columns}
-    if len(set(labels.values())) == len(frame.columns) and len(set(frame.columns)) == len(frame.columns):
+    if frame.columns.is_unique and len(set(labels.values())) == len(frame.columns):
         shown = pd.DataFrame({labels[column]: values[column] for column in frame.columns}, index=frame.index)
         shown.columns.name = frame.columns.name
     else:
@@ -286,12 +285,9 @@ def display_values(frame: pd.DataFrame, texts: dict[str, pd.Series]) -> bytes:
             columns[column] = pd.array([str(value) for value in texts[column].tolist()], dtype=str)
         else:  # a text column is its own `str` (and keeps its gaps, as `astype(str)` does)
             values = frame[column]
-            same = values.dtype == _TEXT and values.dtype.storage == _TEXT.storage
-            columns[column] = (values if same else values.astype(str)).array
+            columns[column] = (values if fmt.is_text(values) else values.astype(str)).array
     return dataframe_util.convert_pandas_df_to_arrow_bytes(pd.DataFrame(columns, index=frame.index))
 
-
-_TEXT = pd.StringDtype(na_value=np.nan)  # what `astype(str)` makes (pandas' default text)
 
 
 # The key under which `shown_as` hands its display values to `_marshall_display_values`.

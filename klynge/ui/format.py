@@ -79,6 +79,15 @@ def metric_delta(value, decimals: int = 0, unit: str = "") -> str | None:
     return f"{sign}{number(abs(value), decimals)}{NBSP + unit if unit else ''}"
 
 
+# pandas' default text (what its constructors and `astype(str)` make), held in Arrow.
+TEXT = pd.StringDtype(na_value=math.nan)
+
+
+def is_text(values: pd.Series) -> bool:
+    """Whether `values` are pandas' default text (`TEXT`), held in Arrow already."""
+    return values.dtype == TEXT and values.dtype.storage == TEXT.storage
+
+
 # Whole columns at once, for tables: the same text as the functions above give cell by cell
 # (`tests/test_format.py` holds them to it), at a fraction of the cost for thousands of rows.
 
