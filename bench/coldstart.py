@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
+
+from bench.rss import peak_rss_mb
 
 
 def _child() -> None:
@@ -26,7 +27,7 @@ def _child() -> None:
     at.run()
     done = time.time()
     print(json.dumps({"done": done, "errors": [str(e.value)[:500] for e in at.exception], "titles": [t.value for t in at.title],
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 def measure(url: str, root, runs: int = 3) -> dict:

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench import scales
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench.rss import peak_rss_mb
 
 
 def _child(url: str, paths: list[str]) -> None:
@@ -42,7 +38,7 @@ def _child(url: str, paths: list[str]) -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM (ANALYZE)")
     engine.dispose()
-    print(json.dumps({"seconds": seconds, "summary": result.summary(), "peak_rss_mb": _peak_rss_mb()}))
+    print(json.dumps({"seconds": seconds, "summary": result.summary(), "peak_rss_mb": peak_rss_mb()}))
 
 
 def _admin(sql: str) -> None:

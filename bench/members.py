@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bench import scales
+from bench.rss import peak_rss_mb
 
 CLUSTERS = 200
 TYPES = ("established", "startup", "rnd", "public", "investor", "innovation_company", "association", "cluster")
@@ -79,7 +79,7 @@ def _child(url: str, clusters: str, members: str) -> None:
     seconds = time.perf_counter() - start
     engine.dispose()
     print(json.dumps({"seconds": seconds, "members": result.members_written,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 def measure(rows: int, engine: str, log=print) -> dict:

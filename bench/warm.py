@@ -31,7 +31,6 @@ at most one rerun's answers held for its floor.
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import sys
 import time
@@ -41,10 +40,7 @@ from sqlalchemy import Engine, event
 
 from bench import app, bare
 from bench.naive import compare
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench.rss import peak_rss_mb
 
 
 def _key(name: str, args: tuple, kwargs: dict):
@@ -301,7 +297,7 @@ def main(url: str, reruns: int) -> None:
                 sections = sections_of(warm_at, spec)
             if not sections:
                 break
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     naive = compare(engine, naive_filters(options))
     print(json.dumps({"peak_rss_mb": peak, "pages": pages, "naive": naive}))
 

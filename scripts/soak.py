@@ -29,7 +29,6 @@ import multiprocessing as mp
 import os
 import queue
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -39,6 +38,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
+
+from bench.rss import peak_rss_mb  # after the repository is on the path
 
 POSTGRES_URL = os.environ.get("KLYNGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POLL = 0.05  # seconds between looks at the sessions' progress (they are other processes)
@@ -139,7 +140,7 @@ def writer(url: str, folder: Path, work: Work, progress, writer_done, results) -
     finally:
         writer_done.set()
     results.put({"role": "writer", "imports": imports, "errors": errors,
-                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+                 "peak_rss_mb": peak_rss_mb()})
 
 
 def session(url: str, seed: int, work: Work, progress, writer_done, results) -> None:
@@ -204,7 +205,7 @@ def session(url: str, seed: int, work: Work, progress, writer_done, results) -> 
         errors += 1
         print(f"session {seed}: gave up after the deadline with {reruns} of {work.reruns} reruns", file=sys.stderr)
     results.put({"role": "session", "reruns": reruns, "errors": errors, "pages": pages,
-                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+                 "peak_rss_mb": peak_rss_mb()})
 
 
 def collect(processes, results, give_up_at: float) -> list[dict]:
