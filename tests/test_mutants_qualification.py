@@ -5,6 +5,7 @@ not set, and the exact shape of every result. Values are worked out by hand from
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pandas as pd
@@ -105,6 +106,23 @@ def test_the_next_level_is_looked_at_alone_and_judged_as_among_every_target():
                                                                                   4: "arena", 6: "arena", 8: "nce"}
     assert chosen["outcome"].tolist() == [q.READY, q.READY, q.NOT_READY, q.READY, q.CHECK, q.NOT_READY]
 
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_each_level_and_brand_has_its_own_next_level_whatever_comes_first(order):
+    """`next_level_rows` tells every pair of level and brand apart, in whichever order they
+    first appear: an Arena Pro cluster with the NCE brand aims at `moden`, a Tidligfase one at
+    `arena`, an Arena one without a brand at `arena_pro`. (With Arena Pro and NCE first and
+    Arena without a brand third, an encoding of the pairs that divided by the number of brands
+    took the last two for one pair, and gave the Arena cluster the criteria of `moden`.)"""
+    clusters = [facts_row(cluster_id=1, level="arena_pro", brand="NCE"), facts_row(cluster_id=2, level="tidligfase"),
+                facts_row(cluster_id=3, level="arena", brand=None)]
+    assessment = q.assess(pd.DataFrame([clusters[i] for i in order]), DEFAULT_RULES, YEAR)
+    rows = q.next_level_rows(assessment)
+    aims = {1: "moden", 2: "arena", 3: "arena_pro"}
+    assert set(zip(rows["cluster_id"], rows["target"])) == set(aims.items())
+    # every criterion of that level, and nothing else: moden 5, arena 5, arena_pro 7
+    assert rows["cluster_id"].value_counts().to_dict() == {1: 5, 2: 5, 3: 7}
 
 def test_ready_and_to_check_have_the_outcome_columns_and_a_fresh_index():
     """Two clusters aim at Arena Pro: the first misses a core company (19 of 20), the second
