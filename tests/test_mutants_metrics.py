@@ -236,6 +236,19 @@ def test_member_composition_counts_and_shares_per_group():
     assert got[("arena_pro", "established")] == (0, 0.0)
 
 
+
+def test_member_composition_keeps_the_groups_in_the_order_they_come():
+    """The per-cluster bars are drawn largest first, as the clusters come, not by name:
+    Zeta (9 members) before Alfa (4), each group's rows in the order of the member types."""
+    zero = {t.report_field: 0 for t in MEMBER_TYPES}
+    frame_ = pd.DataFrame([{"cluster": "Zeta", **zero, "members_established": 9},
+                           {"cluster": "Alfa", **zero, "members_rnd": 4}])
+    long = metrics.member_composition(frame_, ["cluster"])
+    assert long["cluster"].tolist() == ["Zeta", "Alfa"] * len(MEMBER_TYPES)
+    assert long["member_type"].tolist() == [t.code for t in MEMBER_TYPES for _ in range(2)]
+    by_type = long.groupby("member_type", sort=False)["members"].agg(list)
+    assert (by_type["established"], by_type["rnd"]) == ([9, 0], [0, 4])  # Zeta, then Alfa
+
 def test_member_composition_of_a_group_without_members_has_no_shares():
     zero = {t.report_field: 0 for t in MEMBER_TYPES}
     long = metrics.member_composition(pd.DataFrame([{"level": "arena", **zero}]), ["level"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import literal, select
 
 from klynge import queries
 from klynge.domain import MEMBER_COUNT_FIELDS
@@ -215,3 +216,39 @@ def test_level_summary_is_ordered_by_year_then_level(db):
     from_reports = queries.level_summary_from_reports(db, Filter(clusters=(1, 2, 3)))
     assert list(zip(from_reports["report_year"], from_reports["level"], from_reports["clusters"])) == \
         list(zip(summary["report_year"], summary["level"], summary["clusters"]))
+
+
+def test_a_result_with_a_column_name_twice_keeps_each_columns_values(engine):
+    """`_frame` builds a frame column by column from a dict, which would keep one of two
+    columns of the same name: such a result keeps its rows and each column's own values."""
+    frame = queries._frame(engine, select(literal(1).label("a"), literal(2).label("a"), literal("x").label("b")))
+    assert list(frame.columns) == ["a", "a", "b"]
+    assert [tuple(row) for row in frame.itertuples(index=False)] == [(1, 2, "x")]
+    empty = queries._frame(engine, select(literal(1).label("a"), literal(2).label("b")).where(literal(1) == literal(0)))
+    assert list(empty.columns) == ["a", "b"] and empty.empty
+
+
+def test_register_counts_are_in_the_order_of_the_clusters_names(db):
+    """Alfa, Mike, Zulu (ids 2, 3, 1): in a year of the kept registers (2024) and in one
+    counted from the memberships (2021, before the first report)."""
+    for year in (2024, 2021):
+        counts = queries.register_counts(db, Filter(years=(year, year)))
+        assert counts["cluster"].tolist() == ["Alfa", "Mike", "Zulu"], year
+        assert counts["cluster_id"].tolist() == [2, 3, 1], year
+
+
+def test_register_counts_of_no_cluster_have_every_column_and_no_row(db):
+    """A selection without clusters, and a database with no register kept yet, give no row
+    (not a row of zeros) and every column."""
+    columns = ["cluster_id", "cluster", "region", "sector", "level", "year", *MEMBER_COUNT_FIELDS,
+               "core_members", "core_companies", "reported", "members_total"]
+    for counts in (queries.register_counts(db, Filter(years=(2024, 2024), clusters=(99,))),
+                   queries.register_counts(db, Filter(years=(2024, 2024), regions=("Finnmark",)))):
+        assert list(counts.columns) == columns and counts.empty
+
+
+def test_register_counts_before_any_register_is_kept(engine):
+    """An empty database has no kept registers (`covered_years` is None): the counts come
+    from the memberships, and there are none."""
+    counts = queries.register_counts(engine, Filter(years=(2024, 2024)))
+    assert counts.empty and "members_total" in counts.columns
