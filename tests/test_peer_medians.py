@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from klynge import metrics, peer_medians, queries
 from klynge.peer_medians import NotInMiddle, from_middles, middles
@@ -188,11 +188,11 @@ def test_the_demo_peers_medians_are_read_from_the_middles(demo, monkeypatch):
 
 
 def test_a_table_not_filled_for_this_definition_is_not_read(demo, monkeypatch):
-    wanted = peer_medians.from_reports(demo, (2019, 2025), peer_medians.COMPARE_FIGURES, (3,))
+    wanted = peer_medians.from_reports(demo, (2021, 2023), peer_medians.COMPARE_FIGURES, (3,))
     with demo.begin() as conn:
         conn.execute(schema.meta.update().where(schema.meta.c.key == peer_medians.META_KEY).values(value="width 1: members_total"))
         conn.execute(peer_medians.T.delete())
-    got = peer_medians.level_medians(demo, (2019, 2025), peer_medians.COMPARE_FIGURES, (3,))
+    got = peer_medians.level_medians(demo, (2021, 2023), peer_medians.COMPARE_FIGURES, (3,))  # a few of the years
     pd.testing.assert_frame_equal(got, wanted)
     with demo.begin() as conn:
         peer_medians.fill_if_missing(conn)
@@ -243,3 +243,34 @@ def test_the_kept_places_cover_the_most_clusters_the_comparison_leaves_out():
     most = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
                 and [target.id for target in node.targets] == ["MAX_CLUSTERS"])
     assert most <= peer_medians.MAX_LEFT_OUT
+
+
+def test_where_the_middles_cannot_answer_the_reports_are_read_for_the_same_question(demo, monkeypatch):
+    """More clusters left out than `MAX_LEFT_OUT`, a figure that is not kept, or a middle that
+    no longer holds the median (the rows changed between two reads): each is answered from
+    the reports, for the same years, figures and clusters left out, on the engine or the
+    connection of the reads. `MAX_LEFT_OUT` clusters, with every kept figure at once and a
+    few of the years, are answered from the middles, as the reports would answer."""
+    years, most = (2021, 2023), tuple(range(1, peer_medians.MAX_LEFT_OUT + 1))
+    expected = peer_medians.from_reports(demo, years, peer_medians.KEPT_FIGURES, most)
+    asked = []
+
+    def from_reports(bind, years, figures, exclude):
+        assert isinstance(bind, (Engine, Connection))
+        asked.append((years, figures, exclude))
+        return "from the reports"
+
+    monkeypatch.setattr(peer_medians, "from_reports", from_reports)
+    got = peer_medians.level_medians(demo, years, peer_medians.KEPT_FIGURES, most)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert asked == []
+    too_many = tuple(range(1, peer_medians.MAX_LEFT_OUT + 2))
+    assert peer_medians.level_medians(demo, years, ("members_total",), too_many) == "from the reports"
+    assert peer_medians.level_medians(demo, years, ("rnd_share",), (1,)) == "from the reports"
+
+    def moved(*args):
+        raise NotInMiddle("the rows changed between the reads")
+
+    monkeypatch.setattr(peer_medians, "from_middles", moved)
+    assert peer_medians.level_medians(demo, years, ("members_total",), (2, 1, 2)) == "from the reports"
+    assert asked == [(years, ("members_total",), too_many), (years, ("rnd_share",), (1,)), (years, ("members_total",), (1, 2))]
