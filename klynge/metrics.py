@@ -46,10 +46,13 @@ def _divide(numerator, denominator) -> np.ndarray:
 
 
 def _values(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as a numpy array: as it is for a numpy column (a sum of counts stays a whole
-    number), as floats with NaN for a gap otherwise."""
+    """A column as a numpy array: as it is for a column of numpy numbers (a sum of counts
+    stays a whole number), as floats with NaN for a gap otherwise (a column of Python objects,
+    such as None wherever nothing was read, or pandas' nullable numbers)."""
     column = frame[name]
-    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":
+        return column.to_numpy()
+    return column.to_numpy(dtype=float, na_value=np.nan)
 
 
 # A derived figure's definition: what it reads, and its formula over those (a dict of arrays;

@@ -6,6 +6,7 @@ the boundaries of the time limit, the order of levels, and the empty cases."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -438,3 +439,25 @@ def test_levels_the_programme_does_not_know_come_after_its_own_in_the_order_of_t
     comparison = metrics.level_comparison(reports, "value")
     assert comparison["level"].tolist() == ["tidligfase", "arena", "aa", "zz", metrics.WHOLE_PROGRAMME]
     assert comparison["clusters"].tolist() == [1, 1, 1, 2, 5] and comparison["total"].tolist() == [4.0, 2.0, 3.0, 6.0, 15.0]
+
+
+def test_derived_figures_of_object_and_nullable_columns_are_floats():
+    """A column of Python objects (Decimals, as a NUMERIC column read without conversion gives
+    them, or None wherever nothing was read) and pandas' nullable integers: the derived figures
+    are floats, missing where a part is missing (a None in a sum was a TypeError). 30 participants over 4 activities is 7.5; 3 of 4 board members women, 0.75; 2 + 1
+    projects with international partners, 3."""
+    frame_ = pd.DataFrame({"activities_unique_participants": [Decimal("30"), Decimal("9")],
+                           "activities_organised": pd.array([4, None], dtype="Int64"),
+                           "steering_women": pd.array([3, 1], dtype="Int64"), "steering_members": [Decimal("4"), None],
+                           "prog_with_international_partners": [Decimal("2"), None],
+                           "other_with_international_partners": pd.array([1, None], dtype="Int64")})
+    derived = metrics.with_derived(frame_, None, ("participants_per_activity", "steering_women_share",
+                                                  "with_international_partners"))
+    for figure, expected in (("participants_per_activity", 7.5), ("steering_women_share", 0.75),
+                             ("with_international_partners", 3.0)):
+        assert derived[figure].dtype == float, figure
+        assert derived[figure].iloc[0] == expected and math.isnan(derived[figure].iloc[1]), figure
+    nothing = metrics.with_derived(pd.DataFrame({"prog_with_international_partners": [None, None],
+                                                 "other_with_international_partners": [1, 2]}),
+                                   None, ("with_international_partners",))
+    assert nothing["with_international_partners"].isna().all() and nothing["with_international_partners"].dtype == float
