@@ -135,7 +135,8 @@ def counts(**by_type) -> dict[str, int]:
 
 
 def test_register_mismatches_name_each_type_that_differs():
-    """Reports (listed out of order): Beta 2024 agrees with its register; Alfa 2024 says 2
+    """Reports (listed out of order): Beta 2024 and Alfa 2022 (the first key, so the reports
+    after it are still looked at) agree with their registers; Alfa 2024 says 2
     start-ups and 5 established companies where the register has 1 and 6; Alfa 2023 says 0
     public actors where the register has 3; Gamma has no register; the register's Delta has
     no report."""
@@ -144,12 +145,14 @@ def test_register_mismatches_name_each_type_that_differs():
         {"cluster_id": 2, "cluster": "Beta", "report_year": 2024, "level": "arena", **counts(rnd=1)},
         {"cluster_id": 1, "cluster": "Alfa", "report_year": 2023, "level": "arena", **counts(public=0, established=5)},
         {"cluster_id": 3, "cluster": "Gamma", "report_year": 2024, "level": "arena", **counts(rnd=7)},
+        {"cluster_id": 1, "cluster": "Alfa", "report_year": 2022, "level": "arena", **counts(established=4)},
     ])
     register = pd.DataFrame([
         {"cluster_id": 2, "report_year": 2024, **counts(rnd=1)},
         {"cluster_id": 1, "report_year": 2024, **counts(startup=1, established=6)},
         {"cluster_id": 1, "report_year": 2023, **counts(public=3, established=5)},
         {"cluster_id": 4, "report_year": 2024, **counts(rnd=2)},
+        {"cluster_id": 1, "report_year": 2022, **counts(established=4)},
     ])
     found = quality.register_mismatches(reports, register)
     check_frame(found, [
