@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from bench.targets import BARE_TARGET, HELLO_TARGET, SQL_BARE_TARGET, SQL_FLOOR_TARGET_MS, bound
+from bench.targets import bound, checks
 
 
 def _median(values: list[float]) -> float:
@@ -32,15 +32,11 @@ def _ms(value: float) -> str:
 
 def _verdicts(rows: list[dict], scale: str) -> str:
     """Which of the targets the medians of a page's runs meet, and which they miss."""
-    if scale == "national":
-        hello = _median([row["hello_ratio"] for row in rows])
-        bare = _median([row["bare_ratio"] for row in rows])
-        return "; ".join((f"× hello {'≤' if hello <= HELLO_TARGET else 'over'} {HELLO_TARGET}",
-                          f"× bare {'≤' if bare <= BARE_TARGET else 'over'} {BARE_TARGET}"))
-    ratio = _median([row["sql_bare_ratio"] for row in rows])
-    sql = _median([row["floor_sql_ms"] for row in rows])
-    return "; ".join((f"× (SQL + bare) {'≤' if ratio <= SQL_BARE_TARGET else 'over'} {SQL_BARE_TARGET}",
-                      f"SQL {'≤' if sql <= SQL_FLOOR_TARGET_MS else 'over'} {SQL_FLOOR_TARGET_MS} ms"))
+    verdicts = []
+    for label, key, most, unit in checks(scale):
+        median = _median([row[key] for row in rows])
+        verdicts.append(f"{label} {'≤' if median <= most else 'over'} {most}{unit}")
+    return "; ".join(verdicts)
 
 
 def tables(runs: list[dict]) -> str:

@@ -120,13 +120,21 @@ def _rows(engine: Engine | Connection, query: Select) -> tuple[list[str], list]:
         return list(result.keys()), result.fetchall()
 
 
+def _columns(names: list[str], rows: list) -> dict[str, list | np.ndarray]:
+    """Each column of `rows` as a list, by name; of no rows, each an empty column of objects,
+    as pandas makes it from no rows (from an empty list it makes floats). A frame built from
+    these is two to three times faster to make than from rows, with the same dtypes; each a
+    list, as pandas makes a tuple into a list first (half again the time)."""
+    if not rows:
+        return {name: np.empty(0, dtype=object) for name in names}
+    return dict(zip(names, map(list, zip(*rows))))
+
+
 def _frame(engine: Engine | Connection, query: Select) -> pd.DataFrame:
     names, rows = _rows(engine, query)
     if not rows or len(set(names)) < len(names):
         return pd.DataFrame(rows, columns=names)
-    # Built column by column: two to three times faster than from rows, with the same dtypes;
-    # each column a list (pandas makes a tuple into a list first: half again the time).
-    return pd.DataFrame(dict(zip(names, map(list, zip(*rows)))), columns=names)
+    return pd.DataFrame(_columns(names, rows), columns=names)
 
 
 def reports(engine: Engine | Connection, flt: Filter = Filter(), columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -377,9 +385,7 @@ def _register_frame(engine: Engine, query: Select) -> pd.DataFrame:
     summing them in pandas afterwards cost twice the rest of the call for a national
     register (45 clusters)."""
     names, rows = _rows(engine, query)
-    # (a column of no rows holds objects, as pandas makes it from no rows)
-    columns: dict[str, object] = {name: [row[place] for row in rows] if rows else np.empty(0, dtype=object)
-                                  for place, name in enumerate(names)}
+    columns: dict[str, list | np.ndarray] = _columns(names, rows)
     for name in _REGISTER_COUNTS:
         columns[name] = np.array([0 if value is None else int(value) for value in columns[name]], dtype="int64")
     columns["reported"] = np.array([bool(value) for value in columns["reported"]], dtype=bool)
