@@ -25,9 +25,12 @@ class FieldSpec:
 
 def _load() -> tuple[FieldSpec, ...]:
     path = Path(__file__).with_name("report_fields.csv")
+    # The meaning is the last column and the programme's file does not quote it, so a comma
+    # in it ("decimal comma possible: '1,6'") makes more columns: they are the meaning's rest.
     with path.open(encoding="utf-8", newline="") as handle:
         specs = tuple(
-            FieldSpec(row["field"], row["section"], row["label_in_export"], row["type"], row["meaning"])
+            FieldSpec(row["field"], row["section"], row["label_in_export"], row["type"],
+                      ",".join([row["meaning"], *row.get(None, [])]))
             for row in csv.DictReader(handle)
         )
     unknown = {spec.type for spec in specs} - set(FIELD_TYPES)
